@@ -1,0 +1,1 @@
+"""PipeMap domain logic. Imports neither qgis nor Qt (a test enforces it)."""

@@ -1,0 +1,1 @@
+"""PipeMap's QGIS desktop integration (menus, toolbar, panels)."""

@@ -1,0 +1,108 @@
+"""The PipeMap plugin object: menu, toolbar and Processing provider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QIcon
+from qgis.PyQt.QtWidgets import QAction, QMenu
+
+from ..processing.provider import PipeMapProvider
+from .i18n import install_translator, remove_translator
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+ICON = PLUGIN_DIR / "resources" / "icons" / "pipemap.svg"
+MENU_OBJECT_NAME = "PipeMapMenu"
+TOOLBAR_OBJECT_NAME = "PipeMapToolBar"
+
+
+class PipeMapPlugin:
+    """Created by ``classFactory``; QGIS calls initProcessing, initGui, unload."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider: PipeMapProvider | None = None
+        self.menu: QMenu | None = None
+        self.toolbar = None
+        self.actions: list[QAction] = []
+        self.translator = install_translator()
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("PipeMapPlugin", text)
+
+    # --- Processing ---------------------------------------------------
+    def initProcessing(self) -> None:  # noqa: N802
+        if self.provider is None:
+            self.provider = PipeMapProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # --- GUI ----------------------------------------------------------
+    def initGui(self) -> None:  # noqa: N802
+        self.initProcessing()
+        window = self.iface.mainWindow()
+        self.menu = QMenu(self.tr("&PipeMap"), window)
+        self.menu.setObjectName(MENU_OBJECT_NAME)
+        self.toolbar = self.iface.addToolBar(self.tr("PipeMap"))
+        self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+
+        self._add_action(
+            self.tr("Create integrated map…"),
+            self.tr("Create an empty integrated map (GeoPackage) with the CJJ 61 data model"),
+            lambda: self._open_algorithm("pipemap:createmap"),
+            toolbar=True,
+        )
+        self.menu.addSeparator()
+        self._add_action(self.tr("PipeMap help"), self.tr("Open the PipeMap help"), self._open_help)
+
+        menubar = window.menuBar()
+        actions = menubar.actions()
+        # before the Help menu, like QGIS's own plugin menus
+        if actions:
+            menubar.insertMenu(actions[-1], self.menu)
+        else:
+            menubar.addMenu(self.menu)
+
+    def _add_action(self, text: str, tip: str, slot, toolbar: bool = False) -> QAction:
+        action = QAction(QIcon(str(ICON)), text, self.iface.mainWindow())
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.menu.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.actions.append(action)
+        return action
+
+    def _open_algorithm(self, algorithm_id: str) -> None:
+        from qgis import processing
+
+        processing.execAlgorithmDialog(algorithm_id, {})
+
+    def _open_help(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(PLUGIN_DIR / "resources" / "help" / "index.html")))
+
+    def unload(self) -> None:
+        for action in self.actions:
+            if self.menu is not None:
+                self.menu.removeAction(action)
+            if self.toolbar is not None:
+                self.toolbar.removeAction(action)
+            action.deleteLater()
+        self.actions = []
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(False)
+            menubar = self.iface.mainWindow().menuBar()
+            menubar.removeAction(self.menu.menuAction())
+            self.menu.deleteLater()
+            self.menu = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        remove_translator(self.translator)
+        self.translator = None

@@ -1,0 +1,1 @@
+"""PipeMap's Processing provider and its thin algorithms (qgis.core only)."""

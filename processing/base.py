@@ -1,0 +1,139 @@
+"""Shared base for PipeMap's Processing algorithms.
+
+Gives every algorithm ``tr``, ``createInstance``, help text from
+``resources/help/<name>[_<locale>].html``, the icon, a bridge from
+``QgsProcessingFeedback`` to core's progress protocol, and the mapping of
+core errors to ``QgsProcessingException`` with translated text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsSettings,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QLocale
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.errors import PipeMapError
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+HELP_DIR = PLUGIN_DIR / "resources" / "help"
+ICON_PATH = PLUGIN_DIR / "resources" / "icons" / "pipemap.svg"
+
+#: translation context of core error templates (see processing/error_messages.py)
+ERROR_CONTEXT = "PipeMapErrors"
+
+
+def user_locale() -> str:
+    """The QGIS interface locale, e.g. ``zh_CN`` or ``en_US``."""
+    settings = QgsSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        value = settings.value("locale/userLocale", "", type=str)
+        if value:
+            return value
+    return QLocale().name() or "en_US"
+
+
+def help_text(name: str, locale: str | None = None) -> str:
+    """Help for an algorithm in the user's language, falling back to English."""
+    loc = locale or user_locale()
+    for candidate in (f"{name}_{loc}.html", f"{name}_{loc[:2]}.html", f"{name}.html"):
+        path = HELP_DIR / candidate
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return ""
+
+
+def error_text(error: PipeMapError) -> str:
+    """Translate a core error's template, then fill in its parameters."""
+    template = QCoreApplication.translate(ERROR_CONTEXT, error.template)
+    try:
+        return template.format(**error.params)
+    except (KeyError, IndexError, ValueError):
+        return error.message
+
+
+class FeedbackProgress:
+    """Adapts ``QgsProcessingFeedback`` to core's ``Progress`` protocol.
+
+    :param start, span: map core's [0, 1] onto this part of the bar (percent).
+    """
+
+    def __init__(self, feedback: QgsProcessingFeedback | None, start: float = 0.0, span: float = 100.0) -> None:
+        self.feedback = feedback or QgsProcessingFeedback()
+        self.start = start
+        self.span = span
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self.feedback.setProgress(self.start + self.span * max(0.0, min(1.0, fraction)))
+        if message:
+            self.feedback.setProgressText(message)
+
+    def cancelled(self) -> bool:
+        return self.feedback.isCanceled()
+
+    def info(self, message: str) -> None:
+        self.feedback.pushInfo(message)
+
+    def warning(self, message: str) -> None:
+        self.feedback.reportError(message, False)
+
+
+def group_name(group_id: str) -> str:
+    """Translated display name of an algorithm group."""
+    names = {
+        "map": QCoreApplication.translate("PipeMapAlgorithm", "Integrated map"),
+        "gpr": QCoreApplication.translate("PipeMapAlgorithm", "Ground-penetrating radar"),
+        "checks": QCoreApplication.translate("PipeMapAlgorithm", "Checks"),
+        "exchange": QCoreApplication.translate("PipeMapAlgorithm", "Data sharing"),
+        "network": QCoreApplication.translate("PipeMapAlgorithm", "Network"),
+    }
+    return names.get(group_id, group_id)
+
+
+class PipeMapAlgorithm(QgsProcessingAlgorithm):
+    """Base class: subclasses set ``NAME`` and ``GROUP_ID`` and implement
+    ``displayName``, ``group``, ``initAlgorithm`` and ``run``."""
+
+    NAME = ""
+    GROUP_ID = "map"
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate(type(self).__name__, text)
+
+    def createInstance(self) -> PipeMapAlgorithm:  # noqa: N802
+        return type(self)()
+
+    def name(self) -> str:
+        return self.NAME
+
+    def groupId(self) -> str:  # noqa: N802
+        return self.GROUP_ID
+
+    def group(self) -> str:
+        return group_name(self.GROUP_ID)
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return help_text(self.NAME)
+
+    def helpUrl(self) -> str:  # noqa: N802
+        path = HELP_DIR / f"{self.NAME}.html"
+        return path.as_uri() if path.is_file() else ""
+
+    def processAlgorithm(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:  # noqa: N802
+        try:
+            return self.run(parameters, context, feedback)
+        except PipeMapError as exc:
+            raise QgsProcessingException(error_text(exc)) from None
+
+    def run(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:
+        raise NotImplementedError

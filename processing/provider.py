@@ -1,0 +1,39 @@
+"""The ``pipemap`` Processing provider."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.version import __version__
+from .algorithms.create_map import CreateMapAlgorithm
+from .base import ICON_PATH
+
+PROVIDER_ID = "pipemap"
+
+#: every algorithm class, in the order the toolbox lists them
+ALGORITHMS = (CreateMapAlgorithm,)
+
+
+class PipeMapProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return PROVIDER_ID
+
+    def name(self) -> str:
+        return "PipeMap"
+
+    def longName(self) -> str:  # noqa: N802
+        return QCoreApplication.translate("PipeMapProvider", "PipeMap underground pipeline map {version}").format(
+            version=__version__
+        )
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON_PATH))
+
+    def versionInfo(self) -> str:  # noqa: N802
+        return __version__
+
+    def loadAlgorithms(self) -> None:  # noqa: N802
+        for cls in ALGORITHMS:
+            self.addAlgorithm(cls())

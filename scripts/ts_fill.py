@@ -1,0 +1,45 @@
+"""Fill unfinished entries of a Qt .ts file from a JSON {source: translation}.
+
+Usage: python scripts/ts_fill.py i18n/pipemap_zh_CN.ts translations.json
+Entries already translated are kept; sources missing from the JSON stay
+unfinished (a test counts them).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+
+def main(ts_path: str, json_path: str) -> int:
+    with open(json_path, encoding="utf-8") as fh:
+        table = json.load(fh)
+    tree = ET.parse(ts_path)
+    filled = missing = 0
+    for message in tree.iter("message"):
+        source = message.findtext("source") or ""
+        tr = message.find("translation")
+        if tr is None:
+            tr = ET.SubElement(message, "translation")
+        if tr.get("type") not in ("unfinished", None) and tr.text:
+            continue
+        if tr.get("type") is None and tr.text:
+            continue
+        if source in table:
+            tr.text = table[source]
+            tr.attrib.pop("type", None)
+            filled += 1
+        else:
+            missing += 1
+    tree.write(ts_path, encoding="utf-8", xml_declaration=True)
+    with open(ts_path, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(ts_path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>', 1))
+    print(f"ts_fill: {filled} filled, {missing} still unfinished")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:3]))
