@@ -33,7 +33,7 @@ fuzz: setup
 
 lint: setup
 	@$(PY) -m ruff check .
-	@$(PY) -m flake8 --select=QGS --exclude=.venv,build .
+	@$(PY) -m flake8 .
 
 format: setup
 	@$(PY) -m ruff format .

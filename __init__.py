@@ -5,7 +5,7 @@ importing this package needs neither QGIS nor Qt.
 """
 
 
-def classFactory(iface):  # noqa: N802 - name fixed by QGIS
+def classFactory(iface):
     """Create the plugin for QGIS (``iface`` is the QgisInterface)."""
     from .plugin.main import PipeMapPlugin
 

@@ -257,7 +257,7 @@ def _write_new_map(tmp: Path, srs: Any, crs_input: str, height_datum: str, progr
             check_cancel(progress)
             ds.CommitTransaction()
         finally:
-            ds = None  # noqa: F841 -- closes and flushes the file
+            ds = None
 
 
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -316,7 +316,7 @@ def read_map_info(path: str | os.PathLike[str]) -> MapInfo:
                 for feat in lyr:
                     cats.append({k: feat.GetField(k) for k in ("code", "name_zh", "name_en", "colour")})
         finally:
-            ds = None  # noqa: F841
+            ds = None
     return MapInfo(p, int(meta.get("schema_version", "0")), meta, layers, cats)
 
 

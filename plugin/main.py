@@ -33,13 +33,13 @@ class PipeMapPlugin:
         return QCoreApplication.translate("PipeMapPlugin", text)
 
     # --- Processing ---------------------------------------------------
-    def initProcessing(self) -> None:  # noqa: N802
+    def initProcessing(self) -> None:
         if self.provider is None:
             self.provider = PipeMapProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
 
     # --- GUI ----------------------------------------------------------
-    def initGui(self) -> None:  # noqa: N802
+    def initGui(self) -> None:
         self.initProcessing()
         window = self.iface.mainWindow()
         self.menu = QMenu(self.tr("&PipeMap"), window)

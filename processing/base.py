@@ -99,7 +99,7 @@ def group_name(group_id: str) -> str:
 
 class PipeMapAlgorithm(QgsProcessingAlgorithm):
     """Base class: subclasses set ``NAME`` and ``GROUP_ID`` and implement
-    ``displayName``, ``group``, ``initAlgorithm`` and ``run``."""
+    ``displayName``, ``initAlgorithm`` and ``execute``."""
 
     NAME = ""
     GROUP_ID = "map"
@@ -107,13 +107,13 @@ class PipeMapAlgorithm(QgsProcessingAlgorithm):
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
 
-    def createInstance(self) -> PipeMapAlgorithm:  # noqa: N802
+    def createInstance(self) -> PipeMapAlgorithm:
         return type(self)()
 
     def name(self) -> str:
         return self.NAME
 
-    def groupId(self) -> str:  # noqa: N802
+    def groupId(self) -> str:
         return self.GROUP_ID
 
     def group(self) -> str:
@@ -122,18 +122,18 @@ class PipeMapAlgorithm(QgsProcessingAlgorithm):
     def icon(self) -> QIcon:
         return QIcon(str(ICON_PATH))
 
-    def shortHelpString(self) -> str:  # noqa: N802
+    def shortHelpString(self) -> str:
         return help_text(self.NAME)
 
-    def helpUrl(self) -> str:  # noqa: N802
+    def helpUrl(self) -> str:
         path = HELP_DIR / f"{self.NAME}.html"
         return path.as_uri() if path.is_file() else ""
 
-    def processAlgorithm(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:  # noqa: N802
+    def processAlgorithm(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:
         try:
-            return self.run(parameters, context, feedback)
+            return self.execute(parameters, context, feedback)
         except PipeMapError as exc:
             raise QgsProcessingException(error_text(exc)) from None
 
-    def run(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:
+    def execute(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:
         raise NotImplementedError

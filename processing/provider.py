@@ -23,7 +23,7 @@ class PipeMapProvider(QgsProcessingProvider):
     def name(self) -> str:
         return "PipeMap"
 
-    def longName(self) -> str:  # noqa: N802
+    def longName(self) -> str:
         return QCoreApplication.translate("PipeMapProvider", "PipeMap underground pipeline map {version}").format(
             version=__version__
         )
@@ -31,9 +31,9 @@ class PipeMapProvider(QgsProcessingProvider):
     def icon(self) -> QIcon:
         return QIcon(str(ICON_PATH))
 
-    def versionInfo(self) -> str:  # noqa: N802
+    def versionInfo(self) -> str:
         return __version__
 
-    def loadAlgorithms(self) -> None:  # noqa: N802
+    def loadAlgorithms(self) -> None:
         for cls in ALGORITHMS:
             self.addAlgorithm(cls())

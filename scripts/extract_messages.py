@@ -35,9 +35,9 @@ def templates() -> list[str]:
         for node in ast.walk(tree):  # default templates of subclasses
             if isinstance(node, ast.FunctionDef) and node.name == "__init__":
                 for default in node.args.defaults:
-                    if isinstance(default, ast.Constant) and isinstance(default.value, str) and default.value.endswith("."):
-                        if default.value not in found:
-                            found.append(default.value)
+                    value = default.value if isinstance(default, ast.Constant) else None
+                    if isinstance(value, str) and value.endswith(".") and value not in found:
+                        found.append(value)
     return found
 
 

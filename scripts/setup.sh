@@ -49,8 +49,8 @@ fi
 
 # native kernel (added with GPR picking); built only when its sources exist
 if compgen -G "core/gpr/kernel/src/*.c" > /dev/null; then
-    make --no-print-directory kernel
+    make --no-print-directory -s kernel
 fi
 
-make --no-print-directory qm
+make --no-print-directory -s qm
 echo "setup: ready in $(( $(date +%s) - started )) s"

@@ -36,7 +36,8 @@ def main(ts_path: str, json_path: str) -> int:
     with open(ts_path, encoding="utf-8") as fh:
         text = fh.read()
     with open(ts_path, "w", encoding="utf-8") as fh:
-        fh.write(text.replace("<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>', 1))
+        header = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>'
+        fh.write(text.replace("<?xml version='1.0' encoding='utf-8'?>", header, 1))
     print(f"ts_fill: {filled} filled, {missing} still unfinished")
     return 0
 

@@ -95,11 +95,11 @@ def test_importing_package_and_core_does_not_import_qgis(tmp_path):
     link_dir.mkdir()
     (link_dir / "pipemap").symlink_to(ROOT)
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {str(link_dir)!r})\n"
         "import pipemap, pipemap.core.mapfile, pipemap.core.codes, pipemap.core.schema\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5'))\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
-    ) % str(link_dir)
+    )
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, env=env)

@@ -38,10 +38,10 @@ class CreateMapAlgorithm(PipeMapAlgorithm):
     HEIGHT_DATUM = "HEIGHT_DATUM"
     SCHEMA_VERSION = "SCHEMA_VERSION"
 
-    def displayName(self) -> str:  # noqa: N802
+    def displayName(self) -> str:
         return self.tr("Create integrated map")
 
-    def initAlgorithm(self, config: Any = None) -> None:  # noqa: N802
+    def initAlgorithm(self, config: Any = None) -> None:
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT, self.tr("Integrated map (GeoPackage)"), self.tr("GeoPackage (*.gpkg)")
@@ -60,7 +60,7 @@ class CreateMapAlgorithm(PipeMapAlgorithm):
         self.addParameter(datum)
         self.addOutput(QgsProcessingOutputNumber(self.SCHEMA_VERSION, self.tr("Schema version")))
 
-    def run(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> dict[str, Any]:
+    def execute(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> dict[str, Any]:
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         if not path:
             raise QgsProcessingException(self.tr("No output file was given for the integrated map."))

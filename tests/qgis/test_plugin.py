@@ -1,0 +1,113 @@
+"""Plugin loading and lifecycle inside a real QGIS (pytest-qgis)."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.qgis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _flush_deletes():
+    from qgis.PyQt.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def _counts(iface):
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtWidgets import QMenu, QToolBar
+
+    window = iface.mainWindow()
+    menus = [a for a in window.menuBar().actions() if a.menu() is not None and a.menu().objectName() == "PipeMapMenu"]
+    toolbars = [t for t in window.findChildren(QToolBar) if t.objectName() == "PipeMapToolBar"]
+    menu_objects = [m for m in window.findChildren(QMenu) if m.objectName() == "PipeMapMenu"]
+    providers = [p for p in QgsApplication.processingRegistry().providers() if p.id() == "pipemap"]
+    return len(menus), len(toolbars), len(menu_objects), len(providers)
+
+
+def test_metadata_is_complete_and_matches_running_qgis():
+    from qgis.core import Qgis
+
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ROOT / "metadata.txt", encoding="utf-8")
+    meta = parser["general"]
+    assert meta["name"] == "PipeMap"
+    assert meta["qgisMinimumVersion"] == "3.22"
+    assert meta["hasProcessingProvider"] == "yes"
+    for key in ("description", "about", "version", "author", "email", "tags", "icon", "license"):
+        assert meta.get(key), key
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in meta["about"]), "no Chinese line in about"
+    assert (ROOT / meta["icon"]).is_file()
+
+    def as_int(v):
+        parts = [int(p) for p in v.split(".")[:3]] + [0, 0]
+        return parts[0] * 10000 + parts[1] * 100 + parts[2]
+
+    running = Qgis.QGIS_VERSION_INT
+    assert as_int(meta["qgisMinimumVersion"]) <= running <= as_int(meta["qgisMaximumVersion"]) + 99
+
+
+def test_class_factory_loads_and_registers_the_provider(qgis_iface, qgis_processing):
+    from qgis.core import QgsApplication
+
+    import pipemap
+
+    plugin = pipemap.classFactory(qgis_iface)
+    try:
+        plugin.initProcessing()
+        provider = QgsApplication.processingRegistry().providerById("pipemap")
+        assert provider is not None
+        assert provider.name() == "PipeMap"
+        ids = [a.id() for a in provider.algorithms()]
+        assert "pipemap:createmap" in ids
+        alg = QgsApplication.processingRegistry().algorithmById("pipemap:createmap")
+        params = [p.name() for p in alg.parameterDefinitions()]
+        assert params[:3] == ["OUTPUT", "CRS", "OVERWRITE"]
+        assert alg.shortHelpString().strip(), "no help text"
+    finally:
+        plugin.unload()
+    assert QgsApplication.processingRegistry().providerById("pipemap") is None
+
+
+def test_load_unload_load_leaves_exactly_one_of_each(qgis_iface, qgis_processing):
+    import pipemap
+
+    assert _counts(qgis_iface) == (0, 0, 0, 0)
+    first = pipemap.classFactory(qgis_iface)
+    first.initProcessing()
+    first.initGui()
+    assert _counts(qgis_iface) == (1, 1, 1, 1)
+    assert len(first.actions) >= 2
+    first.unload()
+    _flush_deletes()
+    assert _counts(qgis_iface) == (0, 0, 0, 0)
+
+    second = pipemap.classFactory(qgis_iface)
+    second.initProcessing()
+    second.initGui()
+    second.initProcessing()  # QGIS may call it again: still one provider
+    assert _counts(qgis_iface) == (1, 1, 1, 1)
+    second.unload()
+    _flush_deletes()
+    assert _counts(qgis_iface) == (0, 0, 0, 0)
+
+
+def test_menu_action_opens_nothing_heavy_at_import(qgis_iface, qgis_processing):
+    """The menu's actions are wired and enabled."""
+    import pipemap
+
+    plugin = pipemap.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        texts = [a.text() for a in plugin.actions]
+        assert all(texts)
+        assert all(a.isEnabled() for a in plugin.actions)
+        assert plugin.toolbar.actions(), "toolbar is empty"
+    finally:
+        plugin.unload()
