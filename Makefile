@@ -23,10 +23,10 @@ test-core: setup
 	@bash scripts/run_tests.sh tests/core tests/test_architecture.py $(ARGS)
 
 demo: setup
-	@$(ENV) $(PY) -P scripts/demo.py --out $(BUILD)/demo
+	@$(ENV) $(PY) scripts/demo.py --out $(BUILD)/demo
 
 bench: setup
-	@$(ENV) $(PY) -P scripts/bench.py --out $(BUILD)/bench $(ARGS)
+	@$(ENV) $(PY) scripts/bench.py --out $(BUILD)/bench $(ARGS)
 
 fuzz: setup
 	@bash scripts/run_tests.sh -m fuzz --hypothesis-profile=long $(ARGS)
@@ -48,7 +48,7 @@ $(KERNEL_LIB):
 endif
 
 ts:
-	@$(ENV) $(PY) -P scripts/extract_messages.py
+	@$(ENV) $(PY) scripts/extract_messages.py
 	@pylupdate5 -noobsolete $$(git ls-files --cached --others --exclude-standard '*.py' | grep -v '^tests/\|^scripts/') -ts i18n/pipemap_zh_CN.ts
 	@echo "ts: updated i18n/pipemap_zh_CN.ts"
 
@@ -58,10 +58,10 @@ i18n/%.qm: i18n/%.ts
 	@lrelease -silent $< -qm $@ || lrelease $< -qm $@
 
 styles: setup
-	@$(ENV) $(PY) -P scripts/make_styles.py
+	@$(ENV) $(PY) scripts/make_styles.py
 
 package: qm kernel
-	@$(ENV) /usr/bin/python3 -P scripts/package.py --out $(BUILD)/pipemap.zip
+	@$(ENV) /usr/bin/python3 scripts/package.py --out $(BUILD)/pipemap.zip
 
 deploy: setup qm kernel
 	@$(ENV) config="$${QGIS_CUSTOM_CONFIG_PATH:-$$HOME/.local/share/QGIS/QGIS3}"; \

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,9 +35,9 @@ def main() -> int:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    link_dir = Path(tempfile.mkdtemp(prefix="pipemap-bench-"))
-    (link_dir / "pipemap").symlink_to(ROOT)
-    sys.path.insert(0, str(link_dir))
+    from _bootstrap import use_checkout
+
+    use_checkout()
 
     results = [bench_createmap(out)]
     for r in results:

@@ -11,7 +11,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _import_pipemap():
-    link_dir = Path(tempfile.mkdtemp(prefix="pipemap-demo-"))
-    (link_dir / "pipemap").symlink_to(ROOT)
-    sys.path.insert(0, str(link_dir))
+    from _bootstrap import use_checkout
+
+    use_checkout()
     import pipemap.core.mapfile as mapfile
 
     return mapfile

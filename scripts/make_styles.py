@@ -6,16 +6,15 @@ is exactly what QGIS writes. Run by ``make styles``; the files are committed.
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    sys.path.insert(0, tempfile.mkdtemp())
-    link = Path(sys.path[0]) / "pipemap"
-    link.symlink_to(ROOT)
+    from _bootstrap import use_checkout
+
+    use_checkout()
     from qgis.core import (
         QgsApplication,
         QgsCategorizedSymbolRenderer,
@@ -59,7 +58,6 @@ def main() -> int:
             return 1
         print(f"wrote {path}")
     app.exitQgis()
-    link.unlink()
     return 0
 
 

@@ -72,3 +72,13 @@ def output_dir() -> Path:
     path = Path(os.environ.get("PIPEMAP_TEST_OUTPUT", ROOT / "build" / "test-output"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+try:  # property-based fuzzing: a short fixed-seed run in the suite, long runs with `make fuzz`
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("default", max_examples=200, deadline=None, derandomize=True)
+    _hyp_settings.register_profile("long", max_examples=20000, deadline=None)
+    _hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+except ImportError:  # pragma: no cover
+    pass
