@@ -8,12 +8,13 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.version import __version__
 from .algorithms.create_map import CreateMapAlgorithm
+from .algorithms.import_survey import ImportSurveyAlgorithm
 from .base import ICON_PATH
 
 PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
-ALGORITHMS = (CreateMapAlgorithm,)
+ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):

@@ -1,0 +1,1 @@
+"""Survey result tables (CJJ 61 point and segment tables) into the integrated map."""
