@@ -885,6 +885,8 @@ def import_survey(map_path: str | os.PathLike[str], points: str | os.PathLike[st
     result.points_read = len(all_points)
     result.segments_read = len(all_segments)
     if not all_points and not all_segments:
+        if result.errors:  # e.g. missing columns: report them, change nothing
+            return result
         raise InputError("No rows to import in {files}.", code="import.nothing", files=", ".join(result.files))
 
     map_wkt = meta.get("crs_wkt", "")

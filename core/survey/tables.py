@@ -149,14 +149,30 @@ def _read_text(p: Path, encoding: str | None) -> Table:
 def _read_excel(p: Path, sheet: str | None) -> Table:
     from osgeo import gdal
 
+    # GDAL 3.6 honours these as configuration options (not open options), and
+    # reads the sheet lazily: keep them set until the rows are read.
+    config = {f"OGR_{d}_{k}": v for d in ("XLSX", "XLS", "ODS") for k, v in (("HEADERS", "FORCE"),
+                                                                          ("FIELD_TYPES", "STRING"))}
+    previous = {k: gdal.GetConfigOption(k) for k in config}
+    for k, v in config.items():
+        gdal.SetConfigOption(k, v)
+    try:
+        return _read_excel_sheet(p, sheet)
+    finally:
+        for k, v in previous.items():
+            gdal.SetConfigOption(k, v)
+
+
+def _read_excel_sheet(p: Path, sheet: str | None) -> Table:
+    from osgeo import gdal
+
     from ..gdalutil import gdal_exceptions
 
     drivers = {".xlsx": "XLSX", ".xls": "XLS", ".ods": "ODS"}
     driver = drivers.get(p.suffix.lower())
     with gdal_exceptions():
         try:
-            ds = gdal.OpenEx(str(p), gdal.OF_VECTOR, allowed_drivers=[driver] if driver else ["XLSX", "XLS", "ODS"],
-                             open_options=["HEADERS=FORCE", "FIELD_TYPES=STRING"] if driver != "XLS" else [])
+            ds = gdal.OpenEx(str(p), gdal.OF_VECTOR, allowed_drivers=[driver] if driver else ["XLSX", "XLS", "ODS"])
         except RuntimeError as exc:
             raise InputError("The spreadsheet {path} cannot be opened: {reason}", code="table.excel",
                              path=str(p), reason=str(exc).strip()) from None
