@@ -720,10 +720,32 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _set(feat: Any, name: str, value: Any) -> None:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return
-    feat.SetField(name, value)
+class _Setter:
+    """Sets fields by cached index with OGR's typed setters (setting by name
+    costs a Python loop over the field list on every call)."""
+
+    def __init__(self, defn: Any) -> None:
+        from osgeo import ogr
+
+        self.index: dict[str, tuple[int, int]] = {}
+        for i in range(defn.GetFieldCount()):
+            fd = defn.GetFieldDefn(i)
+            self.index[fd.GetName()] = (i, fd.GetType())
+        self.ogr = ogr
+
+    def __call__(self, feat: Any, name: str, value: Any) -> None:
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return
+        i, kind = self.index[name]
+        ogr = self.ogr
+        if kind == ogr.OFTString:
+            feat.SetFieldString(i, str(value))
+        elif kind == ogr.OFTReal:
+            feat.SetField(i, float(value))
+        elif kind in (ogr.OFTInteger64, ogr.OFTInteger):
+            feat.SetFieldInteger64(i, int(value))
+        else:
+            feat.SetField(i, value)
 
 
 def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], result: ImportResult,
@@ -746,25 +768,27 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
                 result.points_updated = _delete_existing(plyr, "point_id", [p.point_id for p in points])
                 result.segments_updated = _delete_existing(slyr, "seg_id", [s.seg_id for s in segments])
                 pdefn = plyr.GetLayerDefn()
+                _set = _Setter(pdefn)
                 total = max(1, len(points) + len(segments))
                 for i, p in enumerate(points):
                     feat = ogr.Feature(pdefn)
                     feat.SetGeometryDirectly(ogr.CreateGeometryFromWkb(
                         _POINT_WKB.pack(1, 1001, p.easting, p.northing, p.ground)))
-                    feat.SetField("point_id", p.point_id)
+                    _set(feat, "point_id", p.point_id)
                     _set(feat, "category", p.category)
                     _set(feat, "subcategory", p.subcategory)
                     _set(feat, "ground_elev_m", p.ground)
                     for key, value in p.values.items():
                         _set(feat, key, value)
-                    feat.SetField("source", p.file)
-                    feat.SetField("source_id", f"row {p.row}")
-                    feat.SetField("modified_at", now)
+                    _set(feat, "source", p.file)
+                    _set(feat, "source_id", f"row {p.row}")
+                    _set(feat, "modified_at", now)
                     plyr.CreateFeature(feat)
                     if i % 5000 == 0:
                         progress.report(0.5 + 0.4 * i / total)
                         check_cancel(progress)
                 sdefn = slyr.GetLayerDefn()
+                _set = _Setter(sdefn)
                 pts = {p.point_id: p for p in points}
                 for i, s in enumerate(segments):
                     a, b = pts[s.start], pts[s.end]
@@ -772,17 +796,17 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
                     feat = ogr.Feature(sdefn)
                     feat.SetGeometryDirectly(ogr.CreateGeometryFromWkb(_LINE_WKB.pack(
                         1, 1002, 2, a.easting, a.northing, s.z[0], b.easting, b.northing, s.z[1])))
-                    feat.SetField("seg_id", s.seg_id)
+                    _set(feat, "seg_id", s.seg_id)
                     _set(feat, "category", s.category)
                     _set(feat, "subcategory", s.subcategory)
-                    feat.SetField("start_point", s.start)
-                    feat.SetField("end_point", s.end)
+                    _set(feat, "start_point", s.start)
+                    _set(feat, "end_point", s.end)
                     _set(feat, "start_depth_m", s.depth[0])
                     _set(feat, "end_depth_m", s.depth[1])
                     _set(feat, "start_elev_m", s.ref_elev[0])
                     _set(feat, "end_elev_m", s.ref_elev[1])
-                    feat.SetField("depth_ref", s.depth_ref)
-                    feat.SetField("section", sec.shape)
+                    _set(feat, "depth_ref", s.depth_ref)
+                    _set(feat, "section", sec.shape)
                     if s.size is not None and s.size.shape == "circular":
                         _set(feat, "dn_mm", s.size.dn_mm)
                         _set(feat, "outer_diameter_mm", round(sec.outer_width_m * 1000.0, 3))
@@ -793,9 +817,9 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
                     for key, value in s.values.items():
                         if key != "wall_mm":
                             _set(feat, key, value)
-                    feat.SetField("source", s.file)
-                    feat.SetField("source_id", f"row {s.row}")
-                    feat.SetField("modified_at", now)
+                    _set(feat, "source", s.file)
+                    _set(feat, "source_id", f"row {s.row}")
+                    _set(feat, "modified_at", now)
                     slyr.CreateFeature(feat)
                     if i % 5000 == 0:
                         progress.report(0.5 + 0.4 * (len(points) + i) / total)
