@@ -7,6 +7,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.version import __version__
+from .algorithms.build_3d import Build3DAlgorithm
 from .algorithms.create_map import CreateMapAlgorithm
 from .algorithms.import_survey import ImportSurveyAlgorithm
 from .base import ICON_PATH
@@ -14,7 +15,7 @@ from .base import ICON_PATH
 PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
-ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm)
+ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):
