@@ -144,7 +144,7 @@ def generate(folder: str | os.PathLike[str], seed: int = 61, scale: int = 1, err
         nodes: dict[tuple[float, float], dict] = {}
         edges: list[tuple[tuple[float, float], tuple[float, float], str]] = []
 
-        def node(x: float, y: float, road: str) -> tuple[float, float]:
+        def node(x: float, y: float, road: str, nodes: dict = nodes) -> tuple[float, float]:
             key = (round(x, 3), round(y, 3))
             nodes.setdefault(key, {"road": road, "degree": 0})
             return key

@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import InputError, OutputError, PipeMapError
 from ..gdalutil import gdal_exceptions, remove_quietly, spatial_reference, temp_path_beside
 from ..progress import NullProgress, Progress, check_cancel
-from . import values as V
+from . import values as V  # noqa: N812
 from .profiles import REQUIRED_POINT, REQUIRED_SEGMENT, ImportProfile, load_profile, map_columns
 from .tables import Table, read_table
 

@@ -37,7 +37,8 @@ class Size:
     height_mm: float | None = None
 
 
-_SIZE_BOX = re.compile(r"^\s*(?:[bB]\s*[x×X*]\s*[hH]\s*[=:：]?)?\s*(\d+(?:\.\d+)?)\s*[xX×*＊]\s*(\d+(?:\.\d+)?)\s*(mm)?\s*$")
+_SIZE_BOX = re.compile(
+    r"^\s*(?:[bB]\s*[x×X*]\s*[hH]\s*[=:：]?)?\s*(\d+(?:\.\d+)?)\s*[xX×*＊]\s*(\d+(?:\.\d+)?)\s*(mm)?\s*$")
 _SIZE_ROUND = re.compile(r"^\s*(?:DN|dn|De|de|D|d|Φ|φ|Ф|ф|ø|Ø|∅)?\s*(\d+(?:\.\d+)?)\s*(mm)?\s*$")
 
 

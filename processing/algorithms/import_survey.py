@@ -33,7 +33,6 @@ from ..base import FeedbackProgress, PipeMapAlgorithm
 from .create_map import crs_for_core
 
 
-
 class FileOrFolderParameter(QgsProcessingParameterFile):
     """A file parameter that also accepts a folder (QGIS's File behaviour
     refuses folders, its Folder behaviour offers only a folder picker)."""

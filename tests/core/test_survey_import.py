@@ -101,7 +101,7 @@ def test_sample_district_round_trip(clean_district, new_map):
     cats = {a["category"] for _, a in segments.values()}
     assert cats == {"JS", "PS", "RQ", "RL", "DL", "TX", "GY", "QT"}
     by_ends = {}
-    for sid, (coords, attrs) in segments.items():
+    for sid, (coords, _attrs) in segments.items():
         prefix, start, end = sid.split("-")[0], *sid.split("-")[1:]
         by_ends[(start, end)] = coords
     checked = 0
@@ -223,7 +223,7 @@ def test_malformed_files_give_clear_errors(tmp_path, new_map, content, code):
 
 def test_broken_encoding_and_missing_columns(tmp_path, new_map):
     bad = tmp_path / "JSPoint.csv"
-    bad.write_bytes("图上点号,X,Y\n".encode("utf-8") + b"\xff\xfe\xfa\xfb,1,2\n" * 3)
+    bad.write_bytes("图上点号,X,Y\n".encode() + b"\xff\xfe\xfa\xfb,1,2\n" * 3)
     with pytest.raises(InputError) as err:
         importer.import_survey(new_map, bad, encoding="utf-8")
     assert "line 2" in str(err.value)
