@@ -78,7 +78,7 @@ def build_pipes(map_path: str | os.PathLike[str], sides: int = 12, progress: Pro
             check_cancel(progress)
     empty = mesh.empty_mask(wkb)
     skipped = [segs.ids[k] for k in np.nonzero(empty)[0]]
-    return PipeMeshes(segs.ids, segs.category, segs.subcategory, list(shape), width, height, known, wkb, skipped)
+    return PipeMeshes(segs.ids, segs.category, segs.subcategory, list(segs.shape), width, height, known, wkb, skipped)
 
 
 def build_wells(map_path: str | os.PathLike[str], sides: int = 16) -> WellMeshes:

@@ -10,12 +10,13 @@ from ..core.version import __version__
 from .algorithms.build_3d import Build3DAlgorithm
 from .algorithms.create_map import CreateMapAlgorithm
 from .algorithms.import_survey import ImportSurveyAlgorithm
+from .algorithms.profile import ProfileAlgorithm
 from .base import ICON_PATH
 
 PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
-ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm)
+ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessing,
     QgsProcessingContext,
+    QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
@@ -103,7 +104,9 @@ class Build3DAlgorithm(PipeMapAlgorithm):
             feat.setGeometry(geom)
             feat.setAttributes([meshes.ids[k], meshes.category[k], meshes.subcategory[k], meshes.shape[k],
                                 float(meshes.width_m[k]), float(meshes.height_m[k]), bool(meshes.size_known[k])])
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            if not sink.addFeature(feat, QgsFeatureSink.FastInsert):
+                raise QgsProcessingException(self.tr("Could not write the 3D pipe {id}: {error}").format(
+                    id=meshes.ids[k], error=sink.lastError()))
             written += 1
             if k % 2000 == 0:
                 steps.setProgress(100.0 * k / max(1, n))

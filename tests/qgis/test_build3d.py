@@ -1,0 +1,75 @@
+"""pipemap:build3d on the sample district (Processing and qgis_process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.qgis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def district_map(tmp_path_factory):
+    from pipemap.core import mapfile, sample_district
+    from pipemap.core.survey import importer
+
+    folder = tmp_path_factory.mktemp("d3")
+    d = sample_district.generate(folder, errors=False)
+    m = folder / "map.gpkg"
+    mapfile.create_map(m, "EPSG:4547")
+    assert importer.import_survey(m, d.tables).committed
+    return m
+
+
+def test_build3d_through_processing(provider_only, district_map, tmp_path):
+    from qgis import processing
+    from qgis.core import QgsVectorLayer, QgsWkbTypes
+
+    from pipemap.core import mapread, mesh
+
+    res = processing.run("pipemap:build3d", {"MAP": str(district_map), "SIDES": 8,
+                                              "OUTPUT": str(tmp_path / "pipes.gpkg"),
+                                              "OUTPUT_WELLS": str(tmp_path / "wells.gpkg")})
+    segs = mapread.read_segments(district_map)
+    assert res["PIPES"] == len(segs)
+    assert res["WELLS"] > 50
+    pipes = QgsVectorLayer(res["OUTPUT"], "pipes", "ogr")
+    assert pipes.wkbType() == QgsWkbTypes.MultiPolygonZ
+    assert pipes.featureCount() == len(segs)
+    cats = {f["category"] for f in pipes.getFeatures()}
+    assert cats == {"JS", "PS", "RQ", "RL", "DL", "TX", "GY", "QT"}
+    # every tube vertex lies at its radius from the centreline (sloped pipes included)
+    index = {sid: k for k, sid in enumerate(segs.ids)}
+    checked = 0
+    for f in pipes.getFeatures():
+        if f["shape"] != "circular" or not f["size_known"]:
+            continue
+        k = index[f["seg_id"]]
+        a, b = segs.coords(k)[0], segs.coords(k)[-1]
+        polys = mesh.parse_multipolygonz_wkb(bytes(f.geometry().asWkb()))
+        pts = np.concatenate([ring for poly in polys for ring in poly])
+        axis = (b - a) / np.linalg.norm(b - a)
+        rel = pts - a
+        dist = np.linalg.norm(rel - np.outer(rel @ axis, axis), axis=1)
+        assert np.allclose(dist, segs.width_m[k] / 2, atol=0.001)
+        checked += 1
+        if checked > 200:
+            break
+    assert checked > 100
+    wells = QgsVectorLayer(res["OUTPUT_WELLS"], "wells", "ogr")
+    assert wells.wkbType() == QgsWkbTypes.MultiPolygonZ and wells.featureCount() == res["WELLS"]
+
+
+def test_build3d_through_qgis_process(district_map, tmp_path):
+    out = tmp_path / "pipes.gpkg"
+    proc = subprocess.run([str(ROOT / "scripts" / "qgis_process.sh"), "run", "pipemap:build3d", "--json", "--",
+                           f"MAP={district_map}", f"OUTPUT={out}"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    results = json.loads(proc.stdout[proc.stdout.index("{"):])["results"]
+    assert results["PIPES"] > 500 and out.is_file()
