@@ -1,19 +1,24 @@
 """`make bench`: benchmarks, each measured against its baseline in the same run.
 
-Figures go to stdout and to build/bench/results.json. Benchmarks are added
-with the capabilities they measure (survey import, GPR reading/picking,
-clash checks...).
+Figures go to stdout and to build/bench/results.json. ``--quick`` uses small
+inputs (for a smoke run); the default sizes are the ones the issues name.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
+import shutil
 import statistics
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def bench_createmap(out: Path, repeat: int = 5) -> dict:
@@ -29,9 +34,70 @@ def bench_createmap(out: Path, repeat: int = 5) -> dict:
     return {"name": "createmap", "median_s": statistics.median(times), "runs": repeat}
 
 
+def bench_import_and_tubes(out: Path, target_segments: int) -> list[dict]:
+    """Survey import of ~target_segments segments with their points (goal < 30 s
+    for 100,000), then their tube meshes built and written (goal < 60 s)."""
+    import math
+
+    from osgeo import gdal, ogr, osr
+
+    from pipemap.core import mapfile, pipes3d, sample_district
+    from pipemap.core.survey import importer
+
+    scale = max(1, round(math.sqrt(target_segments / 708.0)))  # ~708 segments per scale^2
+    folder = out / "district"
+    if folder.exists():
+        shutil.rmtree(folder)
+    t0 = time.perf_counter()
+    d = sample_district.generate(folder, scale=scale, errors=False)
+    gen_s = time.perf_counter() - t0
+    m = out / "bench_map.gpkg"
+    mapfile.create_map(m, "EPSG:4547", overwrite=True)
+    t0 = time.perf_counter()
+    result = importer.import_survey(m, d.tables)
+    import_s = time.perf_counter() - t0
+    assert result.committed, result.errors[:3]
+    rows = result.points_written + result.segments_written
+
+    t0 = time.perf_counter()
+    meshes = pipes3d.build_pipes(m, sides=12)
+    build_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    target = out / "bench_tubes.gpkg"
+    if target.exists():
+        target.unlink()
+    ds = gdal.GetDriverByName("GPKG").Create(str(target), 0, 0, 0, gdal.GDT_Unknown)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4547)
+    lyr = ds.CreateLayer("tubes", srs, ogr.wkbMultiPolygon25D, options=["SPATIAL_INDEX=YES"])
+    lyr.CreateField(ogr.FieldDefn("seg_id", ogr.OFTString))
+    lyr.CreateField(ogr.FieldDefn("category", ogr.OFTString))
+    defn = lyr.GetLayerDefn()
+    ds.StartTransaction()
+    for sid, cat, wkb in zip(meshes.ids, meshes.category, meshes.wkb):
+        f = ogr.Feature(defn)
+        f.SetFieldString(0, sid)
+        f.SetFieldString(1, cat)
+        f.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb))
+        lyr.CreateFeature(f)
+    ds.CommitTransaction()
+    ds = None
+    write_s = time.perf_counter() - t1
+    return [
+        {"name": "import_survey", "segments": result.segments_written, "points": result.points_written,
+         "seconds": import_s, "rows_per_s": rows / import_s, "goal_s": 30.0 * result.segments_written / 100_000,
+         "generate_s": gen_s},
+        {"name": "build_tubes", "segments": len(meshes.ids), "build_s": build_s, "write_s": write_s,
+         "seconds": build_s + write_s, "tubes_per_s": len(meshes.ids) / (build_s + write_s),
+         "goal_s": 60.0 * len(meshes.ids) / 100_000},
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"))
+    parser.add_argument("--quick", action="store_true", help="small inputs (smoke run)")
+    parser.add_argument("--segments", type=int, default=100_000)
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,8 +106,17 @@ def main() -> int:
     use_checkout()
 
     results = [bench_createmap(out)]
+    results += bench_import_and_tubes(out, 2_000 if args.quick else args.segments)
     for r in results:
-        print(f"{r['name']:12s} median {r['median_s'] * 1000:.0f} ms over {r['runs']} runs")
+        if r["name"] == "createmap":
+            print(f"createmap      median {r['median_s'] * 1000:.0f} ms over {r['runs']} runs")
+        elif r["name"] == "import_survey":
+            print(f"import_survey  {r['segments']:,} segments + {r['points']:,} points in {r['seconds']:.1f} s "
+                  f"({r['rows_per_s']:,.0f} rows/s; goal < {r['goal_s']:.0f} s)")
+        elif r["name"] == "build_tubes":
+            print(f"build_tubes    {r['segments']:,} tubes built {r['build_s']:.1f} s + written {r['write_s']:.1f} s "
+                  f"= {r['seconds']:.1f} s ({r['tubes_per_s']:,.0f} tubes/s; goal < {r['goal_s']:.0f} s)")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
 
