@@ -19,20 +19,34 @@ module uses:
   one Qt3D loops forever, so :func:`render_3d_png` checks first and raises
   :class:`OpenGLUnavailableError`.
 
-Terrain and "looking below ground" in 3.22 (tried, see the tests): the
-terrain cannot be made transparent -- its shading material is a plain Phong
-material without opacity and the draped map texture is drawn opaque, even
-with a fully transparent background colour. What 3.22 does allow is
-``setTerrainRenderingEnabled(False)`` (no terrain at all, the default here)
-and ``setTerrainElevationOffset`` (move the terrain up or down). So
-``terrain="flat"`` puts a flat terrain *below* the deepest pipe as a floor
-with the 2D map draped on it, and ``terrain="dem"`` shows the DEM surface as
-it is; it hides pipes under it when seen from above, so a DEM view is looked
-at from below (see :func:`default_camera`) when ``terrain_transparent`` is
-asked for and cannot be honoured.
+Terrain and "looking below ground" in 3.22 (each point tried and looked at):
+
+* the terrain cannot be made transparent: its shading material is a Phong
+  material without opacity, and the map texture is drawn opaque (a fully
+  transparent background colour gives a *black* terrain);
+* ``setTerrainElevationOffset`` cannot move the terrain relative to the
+  pipes: 3.22 translates the 3D vector layers by the same offset. A flat
+  terrain therefore always lies at elevation 0 of the height datum;
+* ``setTerrainRenderingEnabled(False)`` works: no terrain at all. This is the
+  default (``terrain="off"``);
+* a terrain is seen from above only (from below it is culled), it shows the
+  2D rendering of the layers *without* a 3D renderer and is white where
+  there is none -- so a ground-coloured sheet is laid under them;
+* a terrain in a scene without any 3D-rendered layer crashes 3.22
+  (segfault in the export), so :func:`render_3d_png` leaves it out then;
+* ``terrain="flat"``: a flat terrain at elevation 0, i.e. a floor below
+  pipes at the usual 20-50 m elevations (not below pipes lying under the
+  datum, e.g. in coastal cities);
+* ``terrain="dem"``: the DEM surface (QgsDemTerrainGenerator, vertical scale
+  applied), opaque and shaded; from above it hides the pipes. With
+  ``terrain_transparent=True`` (the default) :func:`render_3d_png` renders
+  the scene twice from the same camera, without and with the DEM, and
+  blends the second image over the first, which shows the buried pipes
+  through the ground.
 
 World coordinates in 3.22 (y up): ``x = map x - origin x``, ``y = absolute
-elevation`` (the origin z is kept 0), ``z = -(map y - origin y)``. Camera
+elevation + terrain elevation offset`` (the origin z is kept 0),
+``z = -(map y - origin y)``. Camera
 poses given to this module are in map coordinates of the scene CRS and
 converted here.
 """
@@ -42,15 +56,19 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeature,
     QgsFeatureRequest,
+    QgsFillSymbol,
+    QgsGeometry,
     QgsLayout,
     QgsLayoutExporter,
     QgsLayoutSize,
@@ -67,7 +85,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QRectF, QSize
-from qgis.PyQt.QtGui import QColor, QOffscreenSurface, QOpenGLContext
+from qgis.PyQt.QtGui import QColor, QImage, QOffscreenSurface, QOpenGLContext
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.codes import CATEGORIES
@@ -83,6 +101,8 @@ DEFAULT_COLOURS["BM"] = UNIDENTIFIED_RGB
 #: scene background (light grey-blue: black industrial and brown drainage
 #: pipes stay visible, and so do cyan water and magenta gas)
 DEFAULT_BACKGROUND = (214, 219, 224)
+#: colour of the terrain (flat or DEM) where no 2D layer is draped on it
+TERRAIN_RGB = (176, 160, 128)
 
 #: fields of ``pipe_segment`` giving the outer size of a section, in mm, in
 #: order of preference
@@ -177,8 +197,8 @@ def apply_pipe_3d_renderer(layer: QgsVectorLayer, category_field: str = "categor
     with its back face (``addBackFaces``) and back faces are culled: every
     face is then seen from either side with a normal that faces the camera,
     so tubes shade correctly from all sides. (Culling off *plus* back faces
-    makes the two copies z-fight and most faces come out unlit.) A last
-    "else" rule draws features with an unknown or NULL category in grey.
+    makes the two copies z-fight and most faces come out unlit.) A last rule
+    draws features with an unknown or NULL category in grey.
 
     The layer also gets a categorised 2D renderer in the same colours.
 
@@ -221,100 +241,83 @@ def _size_field(layer: QgsVectorLayer, size_field: str | None) -> str | None:
     return next((name for name in SIZE_FIELDS if name in names), None)
 
 
-def _width_classes(layer: QgsVectorLayer, category_field: str, size_field: str | None,
-                   max_classes: int) -> dict[str, list[float]]:
-    """Distinct outer sizes (m, rounded to 5 cm) per category, or {} if too many."""
-    if size_field is None:
-        return {}
-    fields = layer.fields()
-    cat_idx, size_idx = fields.indexOf(category_field), fields.indexOf(size_field)
-    if cat_idx < 0 or size_idx < 0:
-        return {}
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
-    request.setSubsetOfAttributes([cat_idx, size_idx])
-    found: dict[str, set[float]] = {}
-    count = 0
-    for feature in layer.getFeatures(request):
-        size = feature.attribute(size_idx)
-        try:
-            metres = round(float(size) / 1000.0 / 0.05) * 0.05
-        except (TypeError, ValueError):
-            continue
-        if not math.isfinite(metres) or metres <= 0:
-            continue
-        values = found.setdefault(str(feature.attribute(cat_idx)), set())
-        if metres not in values:
-            values.add(metres)
-            count += 1
-            if count > max_classes:
-                return {}
-    return {cat: sorted(values) for cat, values in found.items()}
+#: outer-size classes of centrelines: (lower mm, upper mm, representative mm, simple-line pixels)
+SIZE_CLASSES: tuple[tuple[float, float, float, float], ...] = (
+    (0.0, 150.0, 100.0, 2.0),
+    (150.0, 300.0, 200.0, 3.0),
+    (300.0, 500.0, 400.0, 4.0),
+    (500.0, 800.0, 600.0, 5.0),
+    (800.0, 1200.0, 1000.0, 6.0),
+    (1200.0, 2000.0, 1500.0, 7.0),
+    (2000.0, math.inf, 2500.0, 8.0),
+)
 
 
 def apply_line_3d_renderer(layer: QgsVectorLayer, category_field: str = "category",
                            colours: dict[str, tuple[int, int, int]] | None = None,
-                           size_field: str | None = None, default_width_m: float = 0.3,
-                           simple_lines: bool = True, max_width_classes: int = 64) -> None:
+                           size_field: str | None = None, simple_lines: bool = True,
+                           line_width_px: float = 3.0, ribbon_width_m: float = 0.3) -> None:
     """Colour a 3D centreline layer (LineStringZ, e.g. ``pipe_segment``) by category.
 
     Each rule draws a :class:`QgsLine3DSymbol` with absolute altitude bound to
-    the vertices, so the lines follow the surveyed centreline elevations.
+    the vertices, in the category colour.
 
-    :param simple_lines: True (default) draws 1-pixel GL lines, which keep the
-        per-vertex z. In 3.22 the wide "ribbon" lines (``False``) are flat,
-        horizontal buffers of the line and lose its slope.
+    :param simple_lines: True (default) draws GL lines, which keep the
+        per-vertex z (the surveyed slope); their width is in *pixels*. In
+        3.22 the wide "ribbon" lines (``False``) are flat buffers of the 2D
+        line that lose its z (they are drawn at elevation 0), so they only
+        suit 2.5D scenes.
     :param size_field: field with the outer size in mm; default the first of
-        ``outer_diameter_mm``, ``width_mm``, ``dn_mm`` the layer has. With
-        ribbons and at most ``max_width_classes`` distinct sizes (rounded to
-        5 cm), there is one rule per category and size so the ribbon width is
-        the pipe's outer size; otherwise every line is ``default_width_m`` wide.
+        ``outer_diameter_mm``, ``width_mm``, ``dn_mm`` the layer has. When
+        there is one, each category has one sub-rule per class of
+        :data:`SIZE_CLASSES` (simple lines 2-8 px wide, ribbons as wide as
+        the class size); features without a size, or layers without such a
+        field, get ``line_width_px`` / ``ribbon_width_m``.
     """
     from qgis._3d import Qgs3DTypes, QgsLine3DSymbol, QgsRuleBased3DRenderer, QgsSimpleLineMaterialSettings
 
     _require_layer(layer)
     _init_3d()
     palette = _colours(colours)
+    size = _size_field(layer, size_field)
 
-    def symbol(rgb: tuple[int, int, int], width: float) -> Any:
+    def symbol(rgb: tuple[int, int, int], size_mm: float | None) -> Any:
         sym = QgsLine3DSymbol()
         sym.setAltitudeClamping(Qgs3DTypes.AltClampAbsolute)
         sym.setAltitudeBinding(Qgs3DTypes.AltBindVertex)
         sym.setHeight(0.0)
         sym.setExtrusionHeight(0.0)
-        sym.setWidth(width)
         sym.setRenderAsSimpleLines(simple_lines)
         if simple_lines:
+            pixels = next((c[3] for c in SIZE_CLASSES if size_mm is not None and c[2] == size_mm), line_width_px)
+            sym.setWidth(pixels)
             material = QgsSimpleLineMaterialSettings()
             material.setAmbient(QColor(*rgb))
             sym.setMaterial(material)
         else:
+            sym.setWidth(size_mm / 1000.0 if size_mm is not None else ribbon_width_m)
             sym.setMaterial(_phong(rgb))
         return sym
 
-    widths = {} if simple_lines else _width_classes(layer, category_field, _size_field(layer, size_field),
-                                                     max_width_classes)
-    size = _size_field(layer, size_field)
+    def rules_for(rgb: tuple[int, int, int], filter_: str, label: str) -> Any:
+        if size is None:
+            return QgsRuleBased3DRenderer.Rule(symbol(rgb, None), filter_, label)
+        parent = QgsRuleBased3DRenderer.Rule(None, filter_, label)
+        sfield = _quote_field(size)
+        for lo, hi, mid, _px in SIZE_CLASSES:
+            upper = "" if math.isinf(hi) else f" AND {sfield} < {hi:g}"
+            lower = f"{sfield} > 0" if lo <= 0 else f"{sfield} >= {lo:g}"
+            parent.appendChild(QgsRuleBased3DRenderer.Rule(symbol(rgb, mid), f"{lower}{upper}",
+                                                           f"{label} {mid:g} mm"))
+        parent.appendChild(QgsRuleBased3DRenderer.Rule(symbol(rgb, None), f"{sfield} IS NULL OR {sfield} <= 0",
+                                                       f"{label} size unknown"))
+        return parent
+
     root = QgsRuleBased3DRenderer.Rule(None)
     field = _quote_field(category_field)
     for code, rgb in palette.items():
-        cat_filter = f"{field} = {_quote_value(code)}"
-        classes = widths.get(code, [])
-        if classes and size is not None:
-            parent = QgsRuleBased3DRenderer.Rule(None, cat_filter, code)
-            sfield = _quote_field(size)
-            for width in classes:
-                lo, hi = (width - 0.025) * 1000.0, (width + 0.025) * 1000.0
-                parent.appendChild(QgsRuleBased3DRenderer.Rule(
-                    symbol(rgb, width), f"{sfield} >= {lo:g} AND {sfield} < {hi:g}", f"{code} {width:.2f} m"))
-            listed = " OR ".join(f"({sfield} >= {(w - 0.025) * 1000.0:g} AND {sfield} < {(w + 0.025) * 1000.0:g})"
-                                 for w in classes)
-            parent.appendChild(QgsRuleBased3DRenderer.Rule(symbol(rgb, default_width_m),
-                                                           f"{sfield} IS NULL OR NOT ({listed})", f"{code} other"))
-            root.appendChild(parent)
-        else:
-            root.appendChild(QgsRuleBased3DRenderer.Rule(symbol(rgb, default_width_m), cat_filter, code))
-    root.appendChild(QgsRuleBased3DRenderer.Rule(symbol(OTHER_RGB, default_width_m), _other_filter(field, palette),
-                                                 "other"))
+        root.appendChild(rules_for(rgb, f"{field} = {_quote_value(code)}", code))
+    root.appendChild(rules_for(OTHER_RGB, _other_filter(field, palette), "other"))
     layer.setRenderer3D(QgsRuleBased3DRenderer(root))
     _set_2d_renderer(layer, category_field, palette, line_width_mm=0.5)
     layer.triggerRepaint()
@@ -346,7 +349,7 @@ def layers_extent(layers: Iterable[QgsMapLayer], crs: QgsCoordinateReferenceSyst
         if transform is not None:
             try:
                 extent = transform.transformBoundingBox(extent)
-            except Exception:  # noqa: BLE001 - QgsCsException: leave the layer out
+            except QgsCsException:  # cannot be transformed: leave the layer out
                 continue
         total.combineExtentWith(extent)
         found = True
@@ -419,6 +422,25 @@ def _terrain_xml(crs: QgsCoordinateReferenceSystem, extent: QgsRectangle, genera
     return doc
 
 
+def _ground_sheet(extent: QgsRectangle, dem_layer: QgsRasterLayer | None, crs: QgsCoordinateReferenceSystem,
+                  colour: tuple[int, int, int]) -> QgsVectorLayer:
+    """A 2D memory layer: one polygon in ``colour`` well beyond the scene."""
+    cover = QgsRectangle(extent)
+    if dem_layer is not None:
+        cover.combineExtentWith(layers_extent([dem_layer], crs))
+    cover.grow(max(cover.width(), cover.height(), 100.0))
+    sheet = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:4326'}", "ground", "memory")
+    if not crs.authid():
+        sheet.setCrs(crs)
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromRect(cover))
+    sheet.dataProvider().addFeatures([feature])
+    sheet.updateExtents()
+    rgb = ",".join(str(v) for v in colour)
+    sheet.renderer().setSymbol(QgsFillSymbol.createSimple({"color": f"{rgb},255", "outline_style": "no"}))
+    return sheet
+
+
 def _resolve_dem(settings: Any, dem_layer: QgsRasterLayer) -> None:
     """Point the DEM generator read from XML at ``dem_layer`` (by id)."""
     owner = dem_layer.project()
@@ -463,7 +485,7 @@ def setup_3d_map_settings(layers: list[QgsMapLayer], crs: QgsCoordinateReference
                           dem_layer: QgsRasterLayer | None = None, terrain: str = "off",
                           terrain_transparent: bool = True, vertical_scale: float = 1.0,
                           background: tuple[int, int, int] = DEFAULT_BACKGROUND,
-                          terrain_elevation: float | None = None, dem_resolution: int = 16) -> Any:
+                          ground: tuple[int, int, int] = TERRAIN_RGB, dem_resolution: int = 16) -> Any:
     """A :class:`Qgs3DMapSettings` for looking at buried pipes.
 
     :param layers: layers to show (their 3D renderers); in any CRS, they are
@@ -472,14 +494,20 @@ def setup_3d_map_settings(layers: list[QgsMapLayer], crs: QgsCoordinateReference
     :param extent: area of interest in ``crs``; the origin is its centre. A
         null or empty extent is replaced by the layers' extent.
     :param terrain: ``"off"`` (default: no terrain, nothing hides the pipes),
-        ``"flat"`` (a flat terrain with the 2D map of ``layers`` draped on it,
-        at ``terrain_elevation``, default 2 m below the deepest pipe) or
-        ``"dem"`` (``dem_layer`` as terrain, scaled by ``vertical_scale``).
+        ``"flat"`` (a shaded flat terrain at elevation 0 with the 2D-only
+        layers draped on it) or ``"dem"`` (``dem_layer`` as terrain, scaled by
+        ``vertical_scale``); see the module notes on what 3.22 allows.
     :param terrain_transparent: asked-for transparency of the terrain. 3.22
-        cannot draw the terrain transparent; for ``"flat"`` the terrain is
-        therefore always put below the pipes, and for ``"dem"`` the camera
-        default of :func:`render_3d_png` looks from below ground. Kept so
-        callers need not change when a newer QGIS can do it.
+        cannot draw a terrain transparent, so the settings always have an
+        opaque one; :func:`render_3d_png` emulates transparency by blending
+        two renders. Kept so callers need not change when a newer QGIS can
+        do it in the scene.
+    :param background: background colour (RGB) of the scene.
+    :param ground: colour (RGB) of the terrain where no 2D layer is draped.
+    :param dem_resolution: DEM terrain tile resolution (samples per tile side).
+    :returns: the settings (Python-owned until given to a layout item). Lights:
+        a key and a fill directional light and a weak point light above the
+        scene (:func:`scene_lights`); :func:`render_3d_png` adds a headlight.
     """
     from qgis._3d import Qgs3DMapSettings
 
@@ -505,19 +533,33 @@ def setup_3d_map_settings(layers: list[QgsMapLayer], crs: QgsCoordinateReference
     settings.setCrs(crs)
     centre = extent.center()
     settings.setOrigin(QgsVector3D(centre.x(), centre.y(), 0.0))
-    settings.setLayers(layers)
+    if terrain != "off":
+        # the terrain shows the 2D rendering of the layers without a 3D
+        # renderer, white where there is none: lay a ground-coloured sheet
+        # under them (owned by the settings, so it lives as long as they do;
+        # darker than ``ground`` because the scene lights add up to over 1)
+        texture = tuple(int(round(v * 0.6)) for v in ground)
+        sheet = _ground_sheet(extent, dem_layer if terrain == "dem" else None, crs, texture)
+        sheet.setParent(settings)
+        settings.setLayers(layers + [sheet])
+    else:
+        settings.setLayers(layers)
+    # the 3D image is transparent where empty: the layout item paints the
+    # background (render_3d_png gives it the same colour)
     settings.setBackgroundColor(QColor(*background))
     settings.setSelectionColor(QColor(255, 255, 0))
     settings.setTerrainVerticalScale(float(vertical_scale))
     settings.setFieldOfView(45.0)
     settings.setOutputDpi(96.0)
     settings.setTerrainRenderingEnabled(terrain != "off")
-    if terrain == "flat":
-        floor = terrain_elevation if terrain_elevation is not None else ((zr[0] - 2.0) if zr else 0.0)
-        settings.setTerrainElevationOffset(float(floor))
-    elif terrain_elevation is not None:
-        settings.setTerrainElevationOffset(float(terrain_elevation))
-    settings.setTerrainShadingEnabled(terrain == "dem")
+    # no setTerrainElevationOffset: in 3.22 it moves the vector layers with
+    # the terrain, so it cannot put the terrain below or above the pipes
+    # a shaded terrain shows the relief (the texture colour, lit)
+    settings.setTerrainShadingEnabled(terrain != "off")
+    material = _phong(ground, ambient_share=0.3)
+    material.setSpecular(QColor(0, 0, 0))
+    material.setShininess(1.0)
+    settings.setTerrainShadingMaterial(material)
     point_lights, directional_lights = scene_lights(extent, z_mid)
     settings.setPointLights(point_lights)
     settings.setDirectionalLights(directional_lights)
@@ -555,12 +597,33 @@ def default_camera(extent: QgsRectangle, z_range_: tuple[float, float] | None, w
             "pitch": pitch, "heading": heading}
 
 
-def _camera_pose(camera: dict[str, float], origin: QgsVector3D) -> Any:
+def view_direction(pitch: float, heading: float) -> tuple[float, float, float]:
+    """Unit vector from the camera to its look-at point, in 3.22 world
+    coordinates (y up, z south), for a pose's pitch and heading in degrees."""
+    p, h = math.radians(pitch), math.radians(heading)
+    return (-math.sin(p) * math.sin(h), -math.cos(p), -math.sin(p) * math.cos(h))
+
+
+def headlight(pitch: float, heading: float, intensity: float = 0.45) -> Any:
+    """A directional light shining along the view, so faces turned to the
+    camera are lit whether it looks from above or from below."""
+    from qgis._3d import QgsDirectionalLightSettings
+
+    light = QgsDirectionalLightSettings()
+    light.setDirection(QgsVector3D(*view_direction(pitch, heading)))
+    light.setColor(QColor(255, 255, 255))
+    light.setIntensity(intensity)
+    return light
+
+
+def _camera_pose(camera: dict[str, float], origin: QgsVector3D, elevation_offset: float = 0.0) -> Any:
     from qgis._3d import QgsCameraPose
 
     pose = QgsCameraPose()
-    # map (x, y, z) -> 3.22 world (x - ox, z, -(y - oy))
-    pose.setCenterPoint(QgsVector3D(camera["x"] - origin.x(), camera["z"], -(camera["y"] - origin.y())))
+    # map (x, y, z) -> 3.22 world (x - ox, z + terrain offset, -(y - oy)):
+    # the terrain elevation offset moves the vector layers too
+    pose.setCenterPoint(QgsVector3D(camera["x"] - origin.x(), camera["z"] + elevation_offset,
+                                    -(camera["y"] - origin.y())))
     pose.setDistanceFromCenterPoint(float(camera["distance"]))
     pose.setPitchAngle(float(camera["pitch"]))
     pose.setHeadingAngle(float(camera["heading"]))
@@ -592,19 +655,63 @@ def opengl_problem() -> str | None:
     return None
 
 
+def _export_scene(settings: Any, pose: Any, width_px: int, height_px: int, background: QColor,
+                  path: Path, project: QgsProject) -> None:
+    """Draw ``settings`` seen from ``pose`` into the PNG ``path`` through a
+    one-page layout."""
+    from qgis._3d import QgsLayoutItem3DMap
+
+    layout = QgsLayout(project)
+    layout.initializeDefaults()
+    # 1 layout mm = 1 pixel at 25.4 dpi: the page is exactly the image
+    page = layout.pageCollection().page(0)
+    page.setPageSize(QgsLayoutSize(width_px, height_px, QgsUnitTypes.LayoutMillimeters))
+    item = QgsLayoutItem3DMap(layout)
+    item.setBackgroundColor(background)  # the 3D image is transparent where empty
+    item.setBackgroundEnabled(True)
+    item.setFrameEnabled(False)
+    item.attemptSetSceneRect(QRectF(0.0, 0.0, float(width_px), float(height_px)))
+    # settings first: adding an item writes its XML, which crashes without a
+    # terrain generator (ownership of the settings goes to the item)
+    item.setMapSettings(settings)
+    item.setCameraPose(pose)
+    layout.addLayoutItem(item)
+
+    export = QgsLayoutExporter.ImageExportSettings()
+    export.dpi = 25.4
+    export.imageSize = QSize(width_px, height_px)
+    try:
+        result = QgsLayoutExporter(layout).exportToImage(str(path), export)
+    finally:
+        del layout  # deletes the item and its settings before the project goes
+    if result != QgsLayoutExporter.Success:
+        raise RuntimeError(f"3D export to {path} failed (QgsLayoutExporter result {int(result)})")
+    if not path.is_file() or path.stat().st_size == 0:
+        raise RuntimeError(f"3D export to {path} wrote no image")
+
+
 def render_3d_png(layers: list[QgsMapLayer], crs: QgsCoordinateReferenceSystem, extent: QgsRectangle | None,
                   path: str | os.PathLike[str], width_px: int = 1200, height_px: int = 800,
                   camera: dict[str, float] | None = None, dem_layer: QgsRasterLayer | None = None,
-                  terrain: str | None = None, project: QgsProject | None = None,
-                  **scene_options: Any) -> Path:
+                  terrain: str | None = None, terrain_transparent: bool = True, terrain_opacity: float = 0.4,
+                  project: QgsProject | None = None, **scene_options: Any) -> Path:
     """Render a 3D view of ``layers`` to a PNG of ``width_px`` x ``height_px``.
 
-    The scene comes from :func:`setup_3d_map_settings` (terrain ``"off"``, or
-    ``"dem"`` when ``dem_layer`` is given, unless ``terrain`` says otherwise;
-    ``scene_options`` go there too). It is drawn by a
-    :class:`QgsLayoutItem3DMap` filling one page of a :class:`QgsLayout` and
-    exported with :class:`QgsLayoutExporter`.
+    The scene comes from :func:`setup_3d_map_settings` (``scene_options`` go
+    there). It is drawn by a :class:`QgsLayoutItem3DMap` filling one page of
+    a :class:`QgsLayout` and exported with :class:`QgsLayoutExporter`.
 
+    :param terrain: ``"off"``, ``"flat"`` or ``"dem"``; default ``"dem"``
+        when ``dem_layer`` is given, else ``"off"``.
+    :param terrain_transparent: with a DEM, show the pipes through the ground.
+        3.22 cannot draw a transparent terrain, so this renders the scene
+        twice from the same camera -- without and with the DEM. The result is
+        the second image, except over the pipes of the first, where it is
+        blended over them with ``terrain_opacity``: buried pipes show
+        through the ground. That is right for pipes under the ground seen
+        from above it. False renders the opaque DEM surface in one pass (it
+        hides what is under it). A terrain needs at least one layer with a
+        3D renderer (3.22 crashes otherwise); without one it is left out.
     :param camera: any of ``x``, ``y`` (map coordinates of the look-at point,
         scene CRS), ``z`` (its absolute elevation), ``distance`` (m),
         ``pitch`` (0 straight down, 90 level; above 90 looks up from below)
@@ -623,61 +730,87 @@ def render_3d_png(layers: list[QgsMapLayer], crs: QgsCoordinateReferenceSystem, 
     """
     if width_px < 16 or height_px < 16:
         raise ValueError("the image must be at least 16 x 16 pixels")
+    mode = terrain or ("dem" if dem_layer is not None else "off")
+    if mode not in TERRAIN_MODES:
+        raise ValueError(f"terrain must be one of {', '.join(TERRAIN_MODES)}, not {mode!r}")
     problem = opengl_problem()
     if problem is not None:
         raise OpenGLUnavailableError(problem)
-    from qgis._3d import QgsLayoutItem3DMap
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     layers = [layer for layer in (layers or []) if layer is not None and layer.isValid()]
     extent = _valid_extent(extent, layers, crs)
-    mode = terrain or ("dem" if dem_layer is not None else "off")
-    settings = setup_3d_map_settings(layers, crs, extent, dem_layer=dem_layer, terrain=mode, **scene_options)
+    if mode != "off" and not any(_has_3d_renderer(layer) for layer in layers):
+        # 3.22 crashes rendering a terrain without any 3D-rendered layer
+        mode = "off"
+    see_through = mode == "dem" and terrain_transparent
+    settings = setup_3d_map_settings(layers, crs, extent, dem_layer=dem_layer,
+                                     terrain="off" if see_through else mode,
+                                     terrain_transparent=terrain_transparent, **scene_options)
+    # the see-through ground: the same scene with the DEM, blended over the
+    # first image. Where no terrain is in front, both images are the same.
+    ground = setup_3d_map_settings(layers, crs, extent, dem_layer=dem_layer, terrain="dem",
+                                   terrain_transparent=terrain_transparent,
+                                   **scene_options) if see_through else None
 
     pose_values = default_camera(extent, z_range(layers), width_px, height_px,
                                  field_of_view=settings.fieldOfView())
-    if mode == "dem" and scene_options.get("terrain_transparent", True):
-        # the DEM surface cannot be transparent in 3.22: look up from below it
-        pose_values["pitch"] = 180.0 - pose_values["pitch"]
     pose_values.update(camera or {})
-    pose = _camera_pose(pose_values, settings.origin())
-
-    owner = project if project is not None else QgsProject()
-    layout = QgsLayout(owner)
-    layout.initializeDefaults()
-    # 1 layout mm = 1 pixel at 25.4 dpi: the page is exactly the image
-    page = layout.pageCollection().page(0)
-    page.setPageSize(QgsLayoutSize(width_px, height_px, QgsUnitTypes.LayoutMillimeters))
-    item = QgsLayoutItem3DMap(layout)
+    light = headlight(pose_values["pitch"], pose_values["heading"])
+    for scene in (settings, ground):
+        if scene is not None:
+            scene.setDirectionalLights(scene.directionalLights() + [light])
     background = QColor(*scene_options.get("background", DEFAULT_BACKGROUND))
-    item.setBackgroundColor(background)
-    item.setBackgroundEnabled(True)
-    item.setFrameEnabled(False)
-    item.attemptSetSceneRect(QRectF(0.0, 0.0, float(width_px), float(height_px)))
-    # settings first: adding an item writes its XML, which crashes without a
-    # terrain generator (ownership of the settings goes to the item)
-    item.setMapSettings(settings)
-    item.setCameraPose(pose)
-    layout.addLayoutItem(item)
+    owner = project if project is not None else QgsProject()
 
-    export = QgsLayoutExporter.ImageExportSettings()
-    export.dpi = 25.4
-    export.imageSize = QSize(width_px, height_px)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".png", dir=str(target.parent))
     os.close(fd)
     tmp = Path(tmp_name)
+    ground_tmp = tmp.with_name(tmp.stem + "-ground.png")
     try:
-        started = time.monotonic()
-        result = QgsLayoutExporter(layout).exportToImage(str(tmp), export)
-        if result != QgsLayoutExporter.Success:
-            raise RuntimeError(f"3D export to {target} failed (QgsLayoutExporter result {int(result)})")
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise RuntimeError(f"3D export to {target} wrote no image")
+        _export_scene(settings, _camera_pose(pose_values, settings.origin(), settings.terrainElevationOffset()),
+                      width_px, height_px, background, tmp, owner)
+        if ground is not None:
+            _export_scene(ground, _camera_pose(pose_values, ground.origin(), ground.terrainElevationOffset()),
+                          width_px, height_px, background, ground_tmp, owner)
+            _see_through(tmp, ground_tmp, terrain_opacity, background)
         os.replace(tmp, target)
-        render_3d_png.last_seconds = time.monotonic() - started  # type: ignore[attr-defined]
     finally:
-        if tmp.exists():
-            tmp.unlink()
-        del layout
+        for leftover in (tmp, ground_tmp):
+            if leftover.exists():
+                leftover.unlink()
     return target
+
+
+def _has_3d_renderer(layer: QgsMapLayer) -> bool:
+    return isinstance(layer, QgsVectorLayer) and layer.renderer3D() is not None
+
+
+def _rgb_array(path: Path) -> np.ndarray:
+    image = QImage(str(path))
+    if image.isNull():
+        raise RuntimeError(f"cannot read the rendered image {path.name}")
+    image = image.convertToFormat(QImage.Format_RGB888)
+    ptr = image.constBits()
+    ptr.setsize(image.sizeInBytes())
+    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def _see_through(base: Path, ground: Path, opacity: float, background: QColor) -> None:
+    """Blend the render with terrain (``ground``) into the one without
+    (``base``), in place: the ground as it is where ``base`` is empty
+    (background colour), ``opacity`` of it over the pipes elsewhere."""
+    below = _rgb_array(base)
+    above = _rgb_array(ground)
+    if below.shape != above.shape:
+        raise RuntimeError("the two renders differ in size")
+    empty = np.all(below == np.array([background.red(), background.green(), background.blue()], np.uint8), axis=2)
+    alpha = max(0.0, min(1.0, float(opacity)))
+    mixed = np.rint(alpha * above.astype(np.float32) + (1.0 - alpha) * below.astype(np.float32)).astype(np.uint8)
+    out = np.ascontiguousarray(np.where(empty[..., None], above, mixed))
+    height, width = out.shape[:2]
+    image = QImage(out.data, width, height, 3 * width, QImage.Format_RGB888)
+    if not image.save(str(base), "PNG"):
+        raise RuntimeError(f"cannot write {base}")

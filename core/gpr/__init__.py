@@ -1,0 +1,1 @@
+"""Ground-penetrating radar: readers, the Radargram model, processing, images."""
