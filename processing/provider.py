@@ -11,12 +11,13 @@ from .algorithms.build_3d import Build3DAlgorithm
 from .algorithms.create_map import CreateMapAlgorithm
 from .algorithms.import_survey import ImportSurveyAlgorithm
 from .algorithms.profile import ProfileAlgorithm
+from .algorithms.render_3d import Render3DAlgorithm
 from .base import ICON_PATH
 
 PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
-ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm)
+ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm, Render3DAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):

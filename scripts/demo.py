@@ -1,8 +1,10 @@
 """`make demo`: the main job on the embedded GeoPackage default.
 
-Creates an integrated map with the real qgis_process (through
-scripts/qgis_process.sh) and prints what it contains. Results go to
-build/demo/. Later capabilities add their steps here.
+Runs the main job with the real qgis_process (through scripts/qgis_process.sh):
+creates an integrated map, imports the sample district's survey tables
+(reporting its seeded errors), builds true-size 3D pipes, renders 3D views
+and draws a longitudinal and a cross-section profile. Results go to
+build/demo/.
 """
 
 from __future__ import annotations
@@ -34,6 +36,21 @@ def qgis_process(*args: str) -> dict:
     return json.loads(proc.stdout[proc.stdout.index("{"):])
 
 
+def qgis_process_gl(*args: str) -> dict:
+    """qgis_process under a virtual X server: the 3D engine needs OpenGL."""
+    import os
+    import shutil
+
+    if os.environ.get("DISPLAY") or not shutil.which("xvfb-run"):
+        return qgis_process(*args)
+    proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1200x24",
+                           str(ROOT / "scripts" / "qgis_process.sh"), *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"demo: qgis_process {' '.join(args[:2])} failed (exit {proc.returncode})")
+    return json.loads(proc.stdout[proc.stdout.index("{"):])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "build" / "demo"))
@@ -41,27 +58,64 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     mapfile = _import_pipemap()
+    from pipemap.core import sample_district
 
+    started = time.perf_counter()
     target = out / "pipemap_demo.gpkg"
-    t0 = time.perf_counter()
+    print("PipeMap demo")
+    print("1. Create the integrated map (pipemap:createmap)")
     result = qgis_process("run", "pipemap:createmap", "--json", "--",
                           f"OUTPUT={target}", "CRS=EPSG:4547", "OVERWRITE=true")
-    elapsed = time.perf_counter() - t0
     info = mapfile.read_map_info(result["results"]["OUTPUT"])
+    print(f"   {info.path}: {info.metadata['crs_authid']} {info.metadata['crs_name']}, "
+          f"height datum {info.metadata['height_datum']}, schema version {info.schema_version}")
+    print("   CJJ 61 categories: " + ", ".join(f"{c['code']} {c['name_zh']} {c['colour']}" for c in info.categories))
 
-    print(f"PipeMap demo -- integrated map created with qgis_process in {elapsed:.1f} s")
-    print(f"  map:            {info.path}")
-    print(f"  CRS:            {info.metadata['crs_authid']} {info.metadata['crs_name']}")
-    print(f"  height datum:   {info.metadata['height_datum']}")
-    print(f"  schema version: {info.schema_version}")
-    print("  layers and tables:")
-    for name, layer in info.layers.items():
-        geom = layer["geometry"] if layer["geometry"] != "None" else "table"
-        print(f"    {name:22s} {geom:16s} {layer['count']:5d} rows")
-    print("  CJJ 61 categories:")
-    for cat in info.categories:
-        print(f"    {cat['code']}  {cat['colour']}  {cat['name_zh']}  {cat['name_en']}")
-    print(f"Open {info.path} in QGIS: both layers are styled by category.")
+    print("2. Generate the sample district (GBK result tables, DEM, carriageways, seeded errors)")
+    district = sample_district.generate(out / "district", seed=61)
+    print(f"   {district.tables}: {district.n_points} points, {district.n_segments} segments in "
+          f"{len(list(district.tables.glob('*.csv')))} tables; DEM {district.dem.name}; "
+          f"{len(district.errors)} deliberate errors")
+
+    print("3. Import it (pipemap:importsurvey, import valid rows, report every problem)")
+    report = out / "import_report.html"
+    res = qgis_process("run", "pipemap:importsurvey", "--json", "--", f"POINTS={district.tables}", f"MAP={target}",
+                       "MODE=1", f"OUTPUT_ISSUES={out / 'import_issues.gpkg'}", f"REPORT={report}")["results"]
+    print(f"   imported {res['POINTS_WRITTEN']} points and {res['SEGMENTS_WRITTEN']} segments; "
+          f"{res['ERRORS']} errors, {res['WARNINGS']} warnings (report: {report})")
+    from osgeo import ogr
+
+    ds = ogr.Open(str(out / "import_issues.gpkg"))
+    found = {(f.GetField("file"), f.GetField("row"), f.GetField("code")): f.GetField("message")
+             for f in ds.GetLayer(0)}
+    ds = None
+    for err in district.errors:
+        hit = found.get((err.file, err.row, err.code))
+        print(f"   {'found' if hit else 'MISSED'}: {err.file} row {err.row}: {err.code} -- {hit or err.what}")
+
+    print("4. Build true-size 3D pipes and wells (pipemap:build3d)")
+    res = qgis_process("run", "pipemap:build3d", "--json", "--", f"MAP={target}", f"OUTPUT={out / 'pipes3d.gpkg'}",
+                       f"OUTPUT_WELLS={out / 'wells3d.gpkg'}")["results"]
+    print(f"   {res['PIPES']} pipes, {res['WELLS']} wells")
+
+    print("5. Render 3D views (pipemap:render3d, QGIS 3D engine, ground seen through)")
+    for name, extra in (("view3d_district.png", []),
+                        ("view3d_crossing.png", ["EXTENT=537975,538065,3379965,3380035 [EPSG:4547]", "PITCH=50",
+                                                 "HEADING=30"])):
+        res = qgis_process_gl("run", "pipemap:render3d", "--json", "--", f"LAYERS={out / 'pipes3d.gpkg'}",
+                              f"LAYERS={out / 'wells3d.gpkg'}", f"GROUND={district.dem}", "TERRAIN=2", *extra,
+                              f"OUTPUT={out / name}")["results"]
+        print(f"   {res['OUTPUT']}")
+
+    print("6. Profiles (pipemap:profile)")
+    res = qgis_process("run", "pipemap:profile", "--json", "--", f"MAP={target}", "KIND=0", "FROM_POINT=YS1",
+                       "TO_POINT=YS9", f"GROUND={district.dem}", f"OUTPUT={out / 'profile_long.png'}")["results"]
+    print(f"   longitudinal YS1-YS9: {res['OUTPUT']} (+ .svg, .pdf, figures {Path(res['FIGURES']).name})")
+    res = qgis_process("run", "pipemap:profile", "--json", "--", f"MAP={target}", "KIND=1",
+                       "SECTION=LINESTRING(538055 3379950, 538055 3380050)", f"GROUND={district.dem}",
+                       f"OUTPUT={out / 'profile_cross.png'}")["results"]
+    print(f"   cross-section x=538055: {res['OUTPUT']} (+ .svg, .pdf, figures {Path(res['FIGURES']).name})")
+    print(f"Done in {time.perf_counter() - started:.0f} s. Everything is in {out}")
     return 0
 
 

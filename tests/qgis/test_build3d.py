@@ -73,3 +73,44 @@ def test_build3d_through_qgis_process(district_map, tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     results = json.loads(proc.stdout[proc.stdout.index("{"):])["results"]
     assert results["PIPES"] > 500 and out.is_file()
+
+
+def test_render3d_shows_category_colours(district_map, tmp_path):
+    """build3d -> render3d through qgis_process: the PNG holds the CJJ 61 colours."""
+    import os
+
+    from qgis.PyQt.QtGui import QImage
+
+    pipes = tmp_path / "pipes.gpkg"
+    script = str(ROOT / "scripts" / "qgis_process.sh")
+    proc = subprocess.run([script, "run", "pipemap:build3d", "--", f"MAP={district_map}", f"OUTPUT={pipes}"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    png = tmp_path / "view.png"
+    env = dict(os.environ)
+    assert env.get("DISPLAY") or env.get("CI") != "true", "3D rendering needs Xvfb (run the tests via make test)"
+    proc = subprocess.run([script, "run", "pipemap:render3d", "--", f"LAYERS={pipes}",
+                           "EXTENT=537975,538065,3379965,3380035 [EPSG:4547]", "WIDTH=800", "HEIGHT=500",
+                           f"OUTPUT={png}"], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    img = QImage(str(png))
+    assert (img.width(), img.height()) == (800, 500)
+    counts = {"red": 0, "cyan": 0, "green": 0, "brown": 0}
+    colours = set()
+    for y in range(0, 500, 2):
+        for x in range(0, 800, 2):
+            c = img.pixelColor(x, y)
+            r, g, b = c.red(), c.green(), c.blue()
+            colours.add((r // 8, g // 8, b // 8))
+            if r > 150 and g < 90 and b < 90:
+                counts["red"] += 1
+            if r < 100 and g > 150 and b > 150:
+                counts["cyan"] += 1
+            if r < 120 and g > 150 and b < 120:
+                counts["green"] += 1
+            if 40 < r < 140 and 25 < g < 110 and b < 80 and r > b + 20:
+                counts["brown"] += 1
+    assert len(colours) > 100, "blank image"
+    for name, n in counts.items():
+        assert n > 30, (name, counts)
+    (Path(os.environ.get("PIPEMAP_TEST_OUTPUT", tmp_path)) / "render3d_crossing.png").write_bytes(png.read_bytes())
