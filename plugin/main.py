@@ -53,6 +53,27 @@ class PipeMapPlugin:
             lambda: self._open_algorithm("pipemap:createmap"),
             toolbar=True,
         )
+        self._add_action(
+            self.tr("Import survey tables…"),
+            self.tr("Import CJJ 61 point and segment result tables into an integrated map"),
+            lambda: self._open_algorithm("pipemap:importsurvey"),
+        )
+        self._add_action(
+            self.tr("Build 3D pipes…"),
+            self.tr("Build true-size 3D pipes and wells from an integrated map"),
+            lambda: self._open_algorithm("pipemap:build3d"),
+        )
+        self._add_action(
+            self.tr("Show pipes in 3D"),
+            self.tr("Colour the project's 3D pipe layers by category and open a 3D map view"),
+            self._show_3d,
+            toolbar=True,
+        )
+        self._add_action(
+            self.tr("Profile drawing…"),
+            self.tr("Longitudinal profile along a run or cross-section along a line"),
+            lambda: self._open_algorithm("pipemap:profile"),
+        )
         self.menu.addSeparator()
         self._add_action(self.tr("PipeMap help"), self.tr("Open the PipeMap help"), self._open_help)
 
@@ -79,6 +100,23 @@ class PipeMapPlugin:
         from qgis import processing
 
         processing.execAlgorithmDialog(algorithm_id, {})
+
+    def _show_3d(self) -> None:
+        from qgis.core import Qgis
+
+        from .view3d import open_3d_view, style_pipe_layers
+
+        styled = style_pipe_layers()
+        opened = open_3d_view(self.iface)
+        if not styled:
+            message = self.tr("No 3D pipe layer in the project: run “Build 3D pipes” first.")
+            level = Qgis.Warning
+        else:
+            message = self.tr("{n} pipe layer(s) coloured by category in 3D.").format(n=len(styled))
+            level = Qgis.Info
+        if not opened:
+            message += " " + self.tr("Open View › New 3D Map View to see them.")
+        self.iface.messageBar().pushMessage("PipeMap", message, level=level, duration=8)
 
     def _open_help(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(PLUGIN_DIR / "resources" / "help" / "index.html")))

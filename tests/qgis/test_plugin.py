@@ -111,3 +111,21 @@ def test_menu_action_opens_nothing_heavy_at_import(qgis_iface, qgis_processing):
         assert plugin.toolbar.actions(), "toolbar is empty"
     finally:
         plugin.unload()
+
+
+def test_show_pipes_in_3d_styles_project_layers(qgis_iface, qgis_processing, qgis_new_project):
+    from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
+
+    from pipemap.plugin.view3d import style_pipe_layers
+
+    mesh = QgsVectorLayer("MultiPolygonZ?crs=EPSG:4547&field=category:string", "pipes3d", "memory")
+    f = QgsFeature(mesh.fields())
+    f.setGeometry(QgsGeometry.fromWkt("MultiPolygonZ(((0 0 1, 1 0 1, 1 0 2, 0 0 2, 0 0 1)))"))
+    f.setAttributes(["JS"])
+    mesh.dataProvider().addFeatures([f])
+    flat = QgsVectorLayer("LineString?crs=EPSG:4547&field=category:string", "flat", "memory")
+    QgsProject.instance().addMapLayers([mesh, flat])
+    styled = style_pipe_layers()
+    assert styled == [mesh]
+    assert mesh.renderer3D() is not None
+    assert flat.renderer3D() is None
