@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,7 @@ def _geometry_type(name: str | None) -> int:
 
     return {
         None: ogr.wkbNone,
+        "LineString": ogr.wkbLineString,
         "PointZ": ogr.wkbPoint25D,
         "LineStringZ": ogr.wkbLineString25D,
         "MultiPolygonZ": ogr.wkbMultiPolygon25D,
@@ -322,17 +324,42 @@ def read_map_info(path: str | os.PathLike[str]) -> MapInfo:
 
 # --- schema upgrades -------------------------------------------------------
 
-#: from_version -> list of SQL statements bringing a map to from_version + 1.
-#: Version 1 is the first schema; later issues append steps here.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+def _add_layer_step(layer: schema.Layer):
+    """A migration step creating a spatial layer in the map's CRS (with OGR)."""
+
+    def step(path: Path) -> None:
+        from osgeo import gdal
+
+        meta = read_metadata(path)
+        srs = spatial_reference(meta.get("crs_authid") or meta.get("crs_wkt", ""))
+        with gdal_exceptions():
+            ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_UPDATE, allowed_drivers=["GPKG"])
+            try:
+                if ds.GetLayerByName(layer.name) is None:
+                    _create_table(ds, layer.name, layer.geometry, layer.fields, srs, layer.description,
+                                  layer.identifier_zh)
+            finally:
+                ds = None  # noqa: F841
+
+    step.__name__ = f"add_{layer.name}"
+    return step
+
+
+#: from_version -> steps bringing a map to from_version + 1: SQL statements
+#: (run with sqlite) or callables taking the path of the copy being upgraded.
+MIGRATIONS: dict[int, tuple[Any, ...]] = {
+    1: (_add_layer_step(schema.GPR_SURVEY),),
+}
 
 
 def upgrade_map(path: str | os.PathLike[str], progress: Progress | None = None) -> tuple[int, int]:
-    """Bring a map to :data:`schema.SCHEMA_VERSION` in one transaction.
+    """Bring a map to :data:`schema.SCHEMA_VERSION`, all or nothing.
+
+    The steps run on a copy beside the map, which replaces the map only when
+    every step succeeded (the map is otherwise left byte-identical).
 
     :returns: (version before, version after).
-    :raises SchemaError: the map is newer than this PipeMap, or a step fails
-        (the map is then unchanged).
+    :raises SchemaError: the map is newer than this PipeMap, or has no upgrade path.
     """
     progress = progress or NullProgress()
     p = Path(path)
@@ -348,30 +375,41 @@ def upgrade_map(path: str | os.PathLike[str], progress: Progress | None = None) 
         )
     if before == schema.SCHEMA_VERSION:
         return before, before
-    con = _open_sqlite(p, readonly=False)
+    for version in range(before, schema.SCHEMA_VERSION):
+        if version not in MIGRATIONS:
+            raise SchemaError("No upgrade path from schema version {version} for {path}.", code="map.no_upgrade",
+                              version=version, path=str(p))
+    tmp = temp_path_beside(p, ".gpkg")
+    shutil.copy2(p, tmp)
     try:
-        con.isolation_level = None
-        con.execute("BEGIN IMMEDIATE")
+        for version in range(before, schema.SCHEMA_VERSION):
+            for step in MIGRATIONS[version]:
+                if callable(step):
+                    step(tmp)
+                else:
+                    con = sqlite3.connect(tmp)
+                    try:
+                        with con:
+                            con.execute(step)
+                    finally:
+                        con.close()
+            progress.info(f"Upgraded {p.name} from schema version {version} to {version + 1}.")
+        con = sqlite3.connect(tmp)
         try:
-            for version in range(before, schema.SCHEMA_VERSION):
-                steps = MIGRATIONS.get(version)
-                if steps is None:
-                    raise SchemaError(
-                        "No upgrade path from schema version {version} for {path}.",
-                        code="map.no_upgrade",
-                        version=version,
-                        path=str(p),
-                    )
-                for sql in steps:
-                    con.execute(sql)
-                progress.info(f"Upgraded {p.name} from schema version {version} to {version + 1}.")
-            con.execute(
-                "UPDATE pipemap_metadata SET value = ? WHERE key = 'schema_version'", (str(schema.SCHEMA_VERSION),)
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
+            with con:
+                con.execute("UPDATE pipemap_metadata SET value = ? WHERE key = 'schema_version'",
+                            (str(schema.SCHEMA_VERSION),))
+        finally:
+            con.close()
+        os.replace(tmp, p)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
     return before, schema.SCHEMA_VERSION
+
+
+def ensure_current(path: str | os.PathLike[str], progress: Progress | None = None) -> None:
+    """Upgrade an older map in place (saying so); refuse a newer one."""
+    before, after = upgrade_map(path, progress)
+    if before != after and progress is not None:
+        progress.info(f"The map was upgraded from schema version {before} to {after}.")

@@ -21,7 +21,7 @@ from . import codes
 
 #: Version of the map schema written by this PipeMap. A map with a lower
 #: version is upgraded in one transaction by :func:`core.mapfile.upgrade_map`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 CLASS_MAP_CSV = RESOURCES / "rules" / "class_map.csv"
@@ -140,6 +140,35 @@ PIPE_SEGMENT = Layer(
     "管线段",
 )
 
+GPR_SURVEY = Layer(
+    "gpr_survey",
+    "LineString",
+    (
+        Field("survey_id", "text", nullable=False, unique=True, description="file name + channel"),
+        Field("file", "text", nullable=False, description="the radar file as imported"),
+        Field("format", "text", description="dzt | dt1 | rd3 | segy"),
+        Field("channel", "integer"),
+        Field("n_channels", "integer"),
+        Field("traces", "integer"),
+        Field("samples", "integer"),
+        Field("dt_ns", "real", description="sample interval (ns)"),
+        Field("time_window_ns", "real"),
+        Field("antenna", "text"),
+        Field("frequency_mhz", "real"),
+        Field("trace_spacing_m", "real"),
+        Field("length_m", "real"),
+        Field("georeference", "text", description="gps | xy | line | none"),
+        Field("acquired", "text", description="acquisition date from the file header"),
+        Field("processing", "text", description="processing history (step, parameters, version)"),
+        Field("warnings", "text"),
+        Field("source", "text"),
+        Field("version", "integer", nullable=False, default="1"),
+        Field("modified_at", "datetime"),
+    ),
+    "GPR survey lines (one per radar file and channel)",
+    "探地雷达测线",
+)
+
 METADATA = Layer(
     "pipemap_metadata",
     None,
@@ -246,11 +275,12 @@ def load_class_map(path: Path = CLASS_MAP_CSV) -> tuple[tuple[object, ...], ...]
     return tuple(rows)
 
 
-SPATIAL_LAYERS: tuple[Layer, ...] = (PIPE_POINT, PIPE_SEGMENT)
+SPATIAL_LAYERS: tuple[Layer, ...] = (PIPE_POINT, PIPE_SEGMENT, GPR_SURVEY)
 
 Z_CONVENTION = {
     "pipe_point": "ground surface elevation",
     "pipe_segment": "pipe centreline elevation",
+    "gpr_survey": "none (2D survey line)",
 }
 
 DEFAULT_HEIGHT_DATUM = "1985 National Height Datum (EPSG:5737)"

@@ -752,10 +752,15 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
            progress: Progress) -> None:
     from osgeo import gdal, ogr
 
+    from ..mapfile import upgrade_map
+
     tmp = temp_path_beside(map_path, ".gpkg")
     shutil.copy2(map_path, tmp)
     now = _now()
     try:
+        before, after = upgrade_map(tmp)  # an older map is upgraded in the same all-or-nothing write
+        if before != after:
+            result.notes.append(f"The map was upgraded from schema version {before} to {after}.")
         with gdal_exceptions():
             ds = gdal.OpenEx(str(tmp), gdal.OF_VECTOR | gdal.OF_UPDATE, allowed_drivers=["GPKG"])
             try:

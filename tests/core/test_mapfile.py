@@ -170,12 +170,13 @@ def test_upgrade_runs_migrations_in_one_transaction(tmp_path, monkeypatch):
     con.close()
     before = digest(target)
     # a failing step rolls everything back
-    monkeypatch.setattr(mapfile, "MIGRATIONS", {0: ("ALTER TABLE pipe_segment ADD COLUMN x REAL",
-                                                   "THIS IS NOT SQL")})
+    real = dict(mapfile.MIGRATIONS)
+    monkeypatch.setattr(mapfile, "MIGRATIONS", {**real, 0: ("ALTER TABLE pipe_segment ADD COLUMN x REAL",
+                                                            "THIS IS NOT SQL")})
     with pytest.raises(sqlite3.OperationalError):
         mapfile.upgrade_map(target)
     assert digest(target) == before
-    monkeypatch.setattr(mapfile, "MIGRATIONS", {0: ("ALTER TABLE pipe_segment ADD COLUMN x REAL",)})
+    monkeypatch.setattr(mapfile, "MIGRATIONS", {**real, 0: ("ALTER TABLE pipe_segment ADD COLUMN x REAL",)})
     assert mapfile.upgrade_map(target) == (0, schema.SCHEMA_VERSION)
     con = sqlite3.connect(target)
     cols = [r[1] for r in con.execute("PRAGMA table_info(pipe_segment)")]
@@ -191,3 +192,27 @@ def test_not_a_map(tmp_path):
     os.remove(bogus)
     with pytest.raises(InputError):
         mapfile.read_metadata(bogus)
+
+
+def test_version_1_map_is_upgraded_with_the_gpr_survey_layer(tmp_path):
+    from osgeo import gdal
+
+    target = tmp_path / "old.gpkg"
+    mapfile.create_map(target, "EPSG:4547")
+    ds = gdal.OpenEx(str(target), gdal.OF_VECTOR | gdal.OF_UPDATE)
+    for i in range(ds.GetLayerCount()):
+        if ds.GetLayerByIndex(i).GetName() == "gpr_survey":
+            ds.DeleteLayer(i)
+            break
+    ds = None
+    con = sqlite3.connect(target)
+    con.execute("UPDATE pipemap_metadata SET value='1' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    assert "gpr_survey" not in mapfile.read_map_info(target).layers
+    assert mapfile.upgrade_map(target) == (1, 2)
+    info = mapfile.read_map_info(target)
+    assert info.schema_version == 2
+    assert info.layers["gpr_survey"]["geometry"] == "Line String"
+    assert "EPSG" in info.layers["gpr_survey"]["srs_wkt"] or "4547" in info.layers["gpr_survey"]["srs_wkt"]
+    assert list(tmp_path.iterdir()) == [target]

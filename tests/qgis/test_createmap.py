@@ -6,6 +6,8 @@ import hashlib
 
 import pytest
 
+from pipemap.core import schema
+
 pytestmark = pytest.mark.qgis
 
 
@@ -29,7 +31,7 @@ def test_createmap_through_processing(provider_only, tmp_path):
     target = tmp_path / "map.gpkg"
     result = run({"OUTPUT": str(target), "CRS": "EPSG:4547", "OVERWRITE": False})
     assert result["OUTPUT"] == str(target)
-    assert result["SCHEMA_VERSION"] == 1
+    assert result["SCHEMA_VERSION"] == schema.SCHEMA_VERSION
 
     points, segments = load(target, "pipe_point"), load(target, "pipe_segment")
     assert points.wkbType() == QgsWkbTypes.PointZ
@@ -85,7 +87,7 @@ def test_existing_file_refused_untouched(provider_only, tmp_path):
     assert "already exists" in str(err.value)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
     result = run({"OUTPUT": str(target), "CRS": "EPSG:4547", "OVERWRITE": True})
-    assert result["SCHEMA_VERSION"] == 1
+    assert result["SCHEMA_VERSION"] == schema.SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("crs", ["EPSG:999999", "definitely not a CRS"])

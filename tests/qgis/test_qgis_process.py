@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pipemap.core import schema
+
 pytestmark = [pytest.mark.qgis, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +38,7 @@ def test_createmap_from_any_directory(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     payload = json.loads(proc.stdout[proc.stdout.index("{"):])
     assert payload["results"]["OUTPUT"] == str(target)
-    assert payload["results"]["SCHEMA_VERSION"] == 1
+    assert payload["results"]["SCHEMA_VERSION"] == schema.SCHEMA_VERSION
 
     from osgeo import ogr
 
