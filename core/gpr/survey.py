@@ -1,0 +1,212 @@
+"""Import a GPR survey: read, override, georeference, process, image, SEG-Y,
+and record it in the integrated map's ``gpr_survey`` layer."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..gdalutil import gdal_exceptions, spatial_reference
+from ..progress import NullProgress, Progress, check_cancel
+from . import georef, readers
+from .model import Radargram
+
+
+@dataclass
+class ChannelResult:
+    radargram: Radargram
+    survey_id: str
+    image: Path | None = None
+    segy: Path | None = None
+
+    @property
+    def line_xy(self) -> np.ndarray | None:
+        rg = self.radargram
+        if rg.x is None or rg.y is None:
+            return None
+        return np.column_stack([rg.x, rg.y])
+
+    def attributes(self) -> dict[str, Any]:
+        rg = self.radargram
+        length = float(rg.distance_m[-1] - rg.distance_m[0]) if rg.distance_m is not None and len(rg.distance_m) else None
+        return {
+            "survey_id": self.survey_id,
+            "file": str(rg.path) if rg.path else "",
+            "format": rg.format,
+            "channel": rg.channel,
+            "n_channels": rg.n_channels,
+            "traces": rg.n_traces,
+            "samples": rg.n_samples,
+            "dt_ns": float(rg.dt_ns),
+            "time_window_ns": float(rg.dt_ns * max(0, rg.n_samples - 1)),
+            "antenna": rg.antenna.name or "",
+            "frequency_mhz": rg.antenna.frequency_mhz,
+            "trace_spacing_m": rg.trace_spacing_m,
+            "length_m": length,
+            "georeference": rg.header.get("georeference", "none"),
+            "acquired": str(rg.header.get("date_created") or rg.header.get("date") or ""),
+            "processing": rg.history_text(),
+            "warnings": "\n".join(rg.warnings)[:20000],
+        }
+
+
+@dataclass
+class GprImportResult:
+    channels: list[ChannelResult] = field(default_factory=list)
+    crs: str = ""
+    recorded_in_map: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def import_gpr(path: str | os.PathLike[str], *, line_xy: np.ndarray | None = None, crs: str | None = None,
+               start_distance_m: float = 0.0, trace_spacing_m: float | None = None,
+               sample_interval_ns: float | None = None, processing: str | None = "default",
+               velocity_m_ns: float | None = None, image_path: str | os.PathLike[str] | None = None,
+               segy_path: str | os.PathLike[str] | None = None, map_path: str | os.PathLike[str] | None = None,
+               progress: Progress | None = None) -> GprImportResult:
+    """Import one radar file (every channel).
+
+    :param line_xy: a drawn survey line (map CRS ``crs``): traces are placed
+        along it from ``start_distance_m`` every ``trace_spacing_m``.
+    :param crs: the CRS of the outputs (the map's when ``map_path`` is given;
+        else the UTM zone of the GPS, or the line's CRS).
+    :param trace_spacing_m: overrides the file's trace spacing (0/None: from the file).
+    :param sample_interval_ns: overrides the file's sample interval (0/None: from the file).
+    :param processing: a preset name (``none``, ``default``...) or a step list.
+    :param image_path, segy_path: outputs; with several channels the channel
+        number is added to the name.
+    """
+    from . import chains
+
+    progress = progress or NullProgress()
+    p = Path(path)
+    result = GprImportResult()
+    if map_path:
+        from ..mapfile import read_metadata
+
+        meta = read_metadata(map_path)
+        map_crs = meta.get("crs_authid") or meta.get("crs_wkt", "")
+        if crs and crs != map_crs:
+            result.notes.append("The outputs use the map's CRS.")
+        crs = map_crs
+    steps = chains.parse_steps(processing or "none")
+    radargrams = readers.read(p)
+    progress.report(0.1)
+    n = len(radargrams)
+    for i, rg in enumerate(radargrams):
+        check_cancel(progress)
+        if sample_interval_ns:
+            if sample_interval_ns <= 0:
+                raise InputError("The sample interval must be positive.", code="gpr.dt")
+            rg.warnings.append(f"Sample interval set to {sample_interval_ns} ns (file: {rg.dt_ns:.6g} ns).")
+            rg.dt_ns = float(sample_interval_ns)
+        if trace_spacing_m and line_xy is None:
+            rg.trace_spacing_m = float(trace_spacing_m)
+            rg.distance_m = start_distance_m + np.arange(rg.n_traces) * float(trace_spacing_m)
+            rg.warnings.append(f"Trace spacing set to {trace_spacing_m} m.")
+        rg = _georeference(rg, line_xy, crs, start_distance_m, trace_spacing_m)
+        if rg.crs and not result.crs:
+            result.crs = rg.crs
+        rg = chains.apply_chain(rg, steps)
+        progress.report(0.1 + 0.6 * (i + 1) / n)
+        sid = f"{p.name}#{rg.channel}" if n > 1 else p.name
+        ch = ChannelResult(rg, sid)
+        if image_path:
+            from .image import render_radargram
+
+            ch.image = render_radargram(rg, _per_channel(image_path, rg.channel, n), velocity_m_ns=velocity_m_ns,
+                                        title=f"{p.name}" + (f" channel {rg.channel}" if n > 1 else ""))
+        if segy_path:
+            from .segy_write import write_segy
+
+            ch.segy = write_segy(rg, _per_channel(segy_path, rg.channel, n))
+        result.channels.append(ch)
+    if map_path:
+        result.recorded_in_map = record_in_map(map_path, result.channels)
+    progress.report(1.0)
+    return result
+
+
+def _per_channel(path: str | os.PathLike[str], channel: int, n: int) -> Path:
+    p = Path(path)
+    return p if n == 1 else p.with_name(f"{p.stem}_ch{channel}{p.suffix}")
+
+
+def _georeference(rg: Radargram, line_xy: np.ndarray | None, crs: str | None, start: float,
+                  spacing: float | None) -> Radargram:
+    if line_xy is not None:
+        if not crs:
+            raise InputError("A survey line needs its CRS.", code="gpr.line_crs")
+        return georef.from_line(rg, line_xy, crs, start, spacing or None)
+    if rg.gps is not None and len(getattr(rg.gps, "trace", [])):
+        try:
+            return georef.from_gps(rg, rg.gps, target_crs=crs or None)
+        except InputError as exc:
+            rg.warnings.append(f"GPS not used: {exc}")
+    if rg.x is not None and rg.y is not None:
+        source = rg.crs or crs
+        if not source:
+            rg.warnings.append("The file has trace coordinates but no CRS: they are kept as they are "
+                               "(give the survey's CRS to place them on the map).")
+            rg.header = dict(rg.header, georeference="xy-unknown-crs")
+            return rg
+        return georef.from_xy(rg, rg.x, rg.y, rg.z, source, crs or None)
+    rg.header = dict(rg.header, georeference="none")
+    rg.warnings.append("The survey is not georeferenced: no GPS in the file and no survey line given.")
+    return rg
+
+
+def record_in_map(map_path: str | os.PathLike[str], channels: list[ChannelResult]) -> int:
+    """Add (or replace) one ``gpr_survey`` feature per channel, in one transaction."""
+    from osgeo import gdal, ogr, osr
+
+    from ..mapfile import read_metadata, upgrade_map
+
+    upgrade_map(map_path)
+    meta = read_metadata(map_path)
+    map_srs = spatial_reference(meta.get("crs_authid") or meta.get("crs_wkt", ""))
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with gdal_exceptions():
+        ds = gdal.OpenEx(str(map_path), gdal.OF_VECTOR | gdal.OF_UPDATE, allowed_drivers=["GPKG"])
+        try:
+            layer = ds.GetLayerByName("gpr_survey")
+            ds.StartTransaction()
+            try:
+                for ch in channels:
+                    layer.SetAttributeFilter(f"survey_id = '{ch.survey_id.replace(chr(39), chr(39) * 2)}'")
+                    old = [f.GetFID() for f in layer]
+                    layer.SetAttributeFilter(None)
+                    for fid in old:
+                        layer.DeleteFeature(fid)
+                    feat = ogr.Feature(layer.GetLayerDefn())
+                    for key, value in ch.attributes().items():
+                        if value is not None and layer.GetLayerDefn().GetFieldIndex(key) >= 0:
+                            feat.SetField(key, value)
+                    feat.SetField("source", ch.survey_id)
+                    feat.SetField("modified_at", now)
+                    xy = ch.line_xy
+                    if xy is not None and ch.radargram.crs:
+                        line = ogr.Geometry(ogr.wkbLineString)
+                        step = max(1, len(xy) // 5000)
+                        for x, y in xy[::step]:
+                            line.AddPoint_2D(float(x), float(y))
+                        if (len(xy) - 1) % step:
+                            line.AddPoint_2D(float(xy[-1, 0]), float(xy[-1, 1]))
+                        src = spatial_reference(ch.radargram.crs)
+                        if not src.IsSame(map_srs):
+                            line.Transform(osr.CoordinateTransformation(src, map_srs))
+                        feat.SetGeometry(line)
+                    layer.CreateFeature(feat)
+                ds.CommitTransaction()
+            except BaseException:
+                ds.RollbackTransaction()
+                raise
+        finally:
+            ds = None  # noqa: F841
+    return len(channels)
