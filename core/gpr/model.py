@@ -96,15 +96,23 @@ class Radargram:
 
     def traces_float32(self, start: int, stop: int) -> np.ndarray:
         """float32 samples x traces for traces [start, stop), straight from the
-        mapped file (does not keep a copy)."""
+        mapped file (does not keep a copy).
+
+        The array is a transposed view of a traces x samples buffer, so each
+        trace is contiguous in memory (Fortran order); converting needs no
+        transpose copy. Use ``np.ascontiguousarray`` where C order is needed.
+        """
         if self._data is not None:
             return self._data[:, start:stop]
         if self.raw is None:
             raise ValueError("radargram has no samples")
-        block = np.asarray(self.raw[start:stop], dtype=np.float32)
+        block = np.empty((max(0, min(stop, self.raw.shape[0]) - start), self.raw.shape[1]), dtype=np.float32)
+        step = 4096
+        for a in range(0, block.shape[0], step):  # chunked: bounded temporaries, page cache friendly
+            block[a:a + step] = self.raw[start + a:start + a + step]
         if self.raw_offset:
             block += np.float32(self.raw_offset)
-        return np.ascontiguousarray(block.T)
+        return block.T
 
     # --- derived copies -----------------------------------------------------
     def with_data(self, data: np.ndarray, step: str, params: dict[str, Any], **changes: Any) -> Radargram:
@@ -113,7 +121,7 @@ class Radargram:
             raise ValueError("data must be samples x traces")
         new = copy.copy(self)
         new.raw = None
-        new._data = np.ascontiguousarray(data, dtype=np.float32)
+        new._data = np.asarray(data, dtype=np.float32)
         new.history = [*self.history, (step, dict(params), __version__)]
         new.warnings = list(self.warnings)
         new.header = dict(self.header)
