@@ -9,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..core.version import __version__
 from .algorithms.build_3d import Build3DAlgorithm
 from .algorithms.create_map import CreateMapAlgorithm
+from .algorithms.gpr_import import GprImportAlgorithm
 from .algorithms.import_survey import ImportSurveyAlgorithm
 from .algorithms.profile import ProfileAlgorithm
 from .algorithms.render_3d import Render3DAlgorithm
@@ -17,7 +18,8 @@ from .base import ICON_PATH
 PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
-ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm, Render3DAlgorithm)
+ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm, Render3DAlgorithm,
+              GprImportAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):
