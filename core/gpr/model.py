@@ -106,10 +106,11 @@ class Radargram:
             return self._data[:, start:stop]
         if self.raw is None:
             raise ValueError("radargram has no samples")
-        block = np.empty((max(0, min(stop, self.raw.shape[0]) - start), self.raw.shape[1]), dtype=np.float32)
-        step = 4096
-        for a in range(0, block.shape[0], step):  # chunked: bounded temporaries, page cache friendly
-            block[a:a + step] = self.raw[start + a:start + a + step]
+        n = max(0, min(stop, self.raw.shape[0]) - start)
+        block = np.empty((n, self.raw.shape[1]), dtype=np.float32)
+        for a in range(0, n, 4096):  # chunked: bounded temporaries, page cache friendly
+            b = min(n, a + 4096)
+            block[a:b] = self.raw[start + a:start + b]
         if self.raw_offset:
             block += np.float32(self.raw_offset)
         return block.T
