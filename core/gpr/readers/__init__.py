@@ -19,9 +19,9 @@ from ..model import Radargram
 #: format -> (module, detector name, reader name, extensions)
 FORMATS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "dzt": ("dzt", "is_dzt", "read_dzt", (".dzt",)),
-    "dt1": ("dt1", "is_dt1", "read_dt1", (".dt1",)),
+    "dt1": ("dt1", "is_dt1", "read_dt1", (".dt1", ".hd")),
     "rd3": ("mala", "is_mala", "read_mala", (".rd3", ".rd7", ".rad")),
-    "segy": ("segy", "is_segy", "read_segy", (".sgy", ".segy", ".sgy", ".seg")),
+    "segy": ("segy", "is_segy", "read_segy", (".sgy", ".segy", ".seg")),
 }
 
 
