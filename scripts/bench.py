@@ -93,6 +93,81 @@ def bench_import_and_tubes(out: Path, target_segments: int) -> list[dict]:
     ]
 
 
+REAL_DZT = ROOT.parent / "shared" / "data" / "gpr" / "real" / "dzt" / "gprpy" / "FILE____032.DZT"
+
+
+def bench_gpr_read(out: Path, size_mb: int) -> dict:
+    """Read + convert to float32 a large DZT (FILE____032's traces repeated),
+    PipeMap against readgssi on the same file, warm cache, same run."""
+    import numpy as np
+
+    from pipemap.core.gpr.readers import dzt
+
+    big = out / "big.dzt"
+    raw = REAL_DZT.read_bytes()
+    header, body = raw[:1024], raw[1024:]
+    repeat = max(1, int(size_mb * 1e6 // len(body)))
+    if not big.exists() or big.stat().st_size != 1024 + repeat * len(body):
+        with open(big, "wb") as fh:
+            fh.write(header)
+            for _ in range(repeat):
+                fh.write(body)
+    mb = big.stat().st_size / 1e6
+    big.read_bytes()  # warm the page cache
+
+    def ours() -> float:
+        t0 = time.perf_counter()
+        rg = dzt.read_dzt(big, scan_marks=False)[0]
+        data = rg.data
+        assert data.dtype == np.float32
+        return time.perf_counter() - t0
+
+    def theirs() -> float | None:
+        try:
+            import logging
+
+            from readgssi import dzt as gssi
+        except ImportError:
+            return None
+        logging.getLogger("readgssi").setLevel(logging.ERROR)
+        t0 = time.perf_counter()
+        _, arrays, _ = gssi.readdzt(str(big), verbose=False)
+        data = np.asarray(arrays[0]).astype(np.float32)
+        assert data.size
+        return time.perf_counter() - t0
+
+    t_open = time.perf_counter()
+    dzt.read_dzt(big, scan_marks=False)
+    open_s = time.perf_counter() - t_open
+    ours_s = statistics.median([ours() for _ in range(3)])
+    runs = [theirs() for _ in range(3)]
+    theirs_s = statistics.median(runs) if runs[0] is not None else None
+    return {"name": "gpr_read", "mb": mb, "open_s": open_s, "pipemap_s": ours_s, "pipemap_mb_s": mb / ours_s,
+            "readgssi_s": theirs_s, "readgssi_mb_s": (mb / theirs_s) if theirs_s else None,
+            "ratio": (theirs_s / ours_s) if theirs_s else None}
+
+
+def bench_gpr_chain(n_traces: int = 20_000, n_samples: int = 512) -> dict:
+    """The default processing chain on a synthetic line (goal < 2 s for 20,000 x 512)."""
+    import numpy as np
+
+    from pipemap.core.gpr import chains, synth
+
+    scene = synth.Scene(n_traces=n_traces, n_samples=n_samples, dx_m=0.02, dt_ns=0.125, freq_mhz=400.0,
+                        targets=[synth.Target(x, 0.6 + 0.3 * (i % 4), 0.05)
+                                 for i, x in enumerate(np.linspace(5, n_traces * 0.02 - 5, 40))],
+                        layers=[synth.Layer(1.2, 0.3)], noise_rms=0.01, clutter=20, ringing=0.3, seed=7)
+    rg, _ = synth.scene_radargram(scene)
+    steps = chains.parse_steps("default")
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        chains.apply_chain(rg, steps)
+        times.append(time.perf_counter() - t0)
+    return {"name": "gpr_chain", "traces": n_traces, "samples": n_samples, "seconds": statistics.median(times),
+            "best_s": min(times)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"))
@@ -107,6 +182,9 @@ def main() -> int:
 
     results = [bench_createmap(out)]
     results += bench_import_and_tubes(out, 2_000 if args.quick else args.segments)
+    if REAL_DZT.is_file():
+        results.append(bench_gpr_read(out, 50 if args.quick else 1000))
+    results.append(bench_gpr_chain(2_000 if args.quick else 20_000))
     for r in results:
         if r["name"] == "createmap":
             print(f"createmap      median {r['median_s'] * 1000:.0f} ms over {r['runs']} runs")
@@ -116,6 +194,14 @@ def main() -> int:
         elif r["name"] == "build_tubes":
             print(f"build_tubes    {r['segments']:,} tubes built {r['build_s']:.1f} s + written {r['write_s']:.1f} s "
                   f"= {r['seconds']:.1f} s ({r['tubes_per_s']:,.0f} tubes/s; goal < {r['goal_s']:.0f} s)")
+        elif r["name"] == "gpr_read":
+            other = (f"readgssi {r['readgssi_mb_s']:,.0f} MB/s -> PipeMap is {r['ratio']:.1f}x"
+                     if r["readgssi_s"] else "readgssi not installed")
+            print(f"gpr_read       {r['mb']:,.0f} MB DZT: open {r['open_s'] * 1000:.1f} ms; read+float32 "
+                  f"{r['pipemap_mb_s']:,.0f} MB/s; {other}")
+        elif r["name"] == "gpr_chain":
+            print(f"gpr_chain      default chain on {r['traces']:,} x {r['samples']}: {r['seconds']:.2f} s median "
+                  f"(best {r['best_s']:.2f} s; goal < 2 s)")
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
