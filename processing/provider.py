@@ -10,6 +10,8 @@ from ..core.version import __version__
 from .algorithms.build_3d import Build3DAlgorithm
 from .algorithms.create_map import CreateMapAlgorithm
 from .algorithms.gpr_import import GprImportAlgorithm
+from .algorithms.gpr_pick import GprPickAlgorithm
+from .algorithms.gpr_reconcile import GprReconcileAlgorithm
 from .algorithms.import_survey import ImportSurveyAlgorithm
 from .algorithms.profile import ProfileAlgorithm
 from .algorithms.render_3d import Render3DAlgorithm
@@ -19,7 +21,7 @@ PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
 ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm, Render3DAlgorithm,
-              GprImportAlgorithm)
+              GprImportAlgorithm, GprPickAlgorithm, GprReconcileAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):

@@ -210,3 +210,63 @@ def record_in_map(map_path: str | os.PathLike[str], channels: list[ChannelResult
         finally:
             ds = None  # noqa: F841
     return len(channels)
+
+
+@dataclass
+class PickedChannel:
+    channel: ChannelResult
+    picks: list[Any]
+    #: the centre elevation of each pick (ground - depth - radius) where the ground is known, else None
+    z: list[float | None] = field(default_factory=list)
+
+
+def pick_file(path: str | os.PathLike[str], *, velocity_m_ns: float | None = None, min_confidence: float = 0.3,
+              line_xy: np.ndarray | None = None, crs: str | None = None, start_distance_m: float = 0.0,
+              trace_spacing_m: float | None = None, sample_interval_ns: float | None = None,
+              ground: Any = None, ground_crs: str | None = None, image_path: str | os.PathLike[str] | None = None,
+              progress: Progress | None = None) -> list[PickedChannel]:
+    """Read, georeference and pick every channel of a radar file.
+
+    :param ground: a ground sampler ``ground(x, y)`` in ``ground_crs`` (e.g. a
+        DEM); a pick's z is then the target's centre elevation
+        ``ground - depth_m - radius_m`` (radius 0 when unknown).
+    :param image_path: the radargram (default processing) with every pick and
+        its fitted hyperbola drawn.
+    """
+    from . import chains
+    from .picking import pick_hyperbolas
+
+    progress = progress or NullProgress()
+    imported = import_gpr(path, line_xy=line_xy, crs=crs, start_distance_m=start_distance_m,
+                          trace_spacing_m=trace_spacing_m, sample_interval_ns=sample_interval_ns, processing="none")
+    out: list[PickedChannel] = []
+    n = len(imported.channels)
+    for i, ch in enumerate(imported.channels):
+        check_cancel(progress)
+        rg = ch.radargram
+        picks = pick_hyperbolas(rg, velocity_m_ns=velocity_m_ns or None, min_confidence=min_confidence)
+        zs: list[float | None] = []
+        if ground is not None and picks and all(p.x is not None for p in picks):
+            px = np.array([p.x for p in picks], dtype=float)
+            py = np.array([p.y for p in picks], dtype=float)
+            if ground_crs and rg.crs and ground_crs != rg.crs:
+                from pyproj import Transformer
+
+                px, py = Transformer.from_crs(rg.crs, ground_crs, always_xy=True).transform(px, py)
+            g = np.asarray(ground(np.asarray(px), np.asarray(py)), dtype=float)
+            zs = [float(gz - p.depth_m - (p.radius_m or 0.0)) if np.isfinite(gz) else None for gz, p in zip(g, picks)]
+        else:
+            zs = [None] * len(picks)
+        if image_path:
+            from .image import render_radargram
+
+            shown = chains.apply_chain(rg, chains.parse_steps("default"))
+            marks = [{"distance_m": p.distance_m, "t0_ns": p.t0_ns, "velocity_m_ns": p.velocity_m_ns,
+                      "trace": p.trace, "label": f"{k + 1}"} for k, p in enumerate(picks)]
+            ch.image = render_radargram(shown, _per_channel(image_path, rg.channel, n), picks=marks,
+                                        velocity_m_ns=float(np.median([p.velocity_m_ns for p in picks]))
+                                        if picks else None,
+                                        title=f"{Path(path).name}: {len(picks)} picks")
+        out.append(PickedChannel(ch, picks, zs))
+        progress.report((i + 1) / n)
+    return out
