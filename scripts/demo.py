@@ -115,6 +115,43 @@ def main() -> int:
                        "SECTION=LINESTRING(538055 3379950, 538055 3380050)", f"GROUND={district.dem}",
                        f"OUTPUT={out / 'profile_cross.png'}")["results"]
     print(f"   cross-section x=538055: {res['OUTPUT']} (+ .svg, .pdf, figures {Path(res['FIGURES']).name})")
+    print("7. GPR: a real survey imported and picked (pipemap:gprimport, pipemap:gprpick)")
+    real = ROOT.parent / "shared" / "data" / "gpr" / "real" / "segy" / "rgpr" / "test.sgy"
+    if real.is_file():
+        res = qgis_process("run", "pipemap:gprimport", "--json", "--", f"INPUT={real}",
+                           f"OUTPUT_LINE={out / 'gpr_real_line.gpkg'}", f"OUTPUT_IMAGE={out / 'gpr_real.png'}",
+                           f"OUTPUT_SEGY={out / 'gpr_real_processed.sgy'}")["results"]
+        print(f"   {real.name}: {res['TRACES']} traces -> {res['OUTPUT_IMAGE']}")
+        res = qgis_process("run", "pipemap:gprpick", "--json", "--", f"INPUT={real}",
+                           f"OUTPUT={out / 'gpr_real_picks.gpkg'}", f"OUTPUT_IMAGE={out / 'gpr_real_picks.png'}",
+                           f"OUTPUT_LAS={out / 'gpr_real_picks.laz'}")["results"]
+        print(f"   {res['PICKS']} anomalies picked -> {res['OUTPUT_IMAGE']}, {res['OUTPUT_LAS']}")
+    else:
+        print(f"   (skipped: {real} is not here)")
+
+    print("8. GPR: a synthetic survey across the district, reconciled with the map (pipemap:gprreconcile)")
+    import numpy as np
+
+    from pipemap.core.gpr import synth
+
+    line = np.array([[538055.0, 3379950.0], [538055.0, 3380050.0]])
+    segy, truth, crossings = synth.district_survey_file(
+        str(target), str(district.dem), line, str(out / "gpr_district.sgy"), "EPSG:4547",
+        skip=("TX-TX23-TX26",), depth_shift={"JS-JS23-JS26": 0.4}, voids=((20.0, 0.8),), seed=5)
+    print(f"   {segy.name}: {len(crossings)} mapped pipes crossed; the radar misses TX-TX23-TX26, sees JS-JS23-JS26 "
+          "0.40 m deeper than mapped, and an unmapped air void at 20 m")
+    qgis_process("run", "pipemap:gprimport", "--json", "--", f"INPUT={segy}", "CRS=EPSG:4547", f"MAP={target}",
+                 f"OUTPUT_LINE={out / 'gpr_district_line.gpkg'}", f"OUTPUT_IMAGE={out / 'gpr_district.png'}")
+    res = qgis_process("run", "pipemap:gprpick", "--json", "--", f"INPUT={segy}", "CRS=EPSG:4547",
+                       f"GROUND={district.dem}", f"OUTPUT={out / 'gpr_district_picks.gpkg'}",
+                       f"OUTPUT_IMAGE={out / 'gpr_district_picks.png'}")["results"]
+    print(f"   {res['PICKS']} anomalies picked")
+    res = qgis_process("run", "pipemap:gprreconcile", "--json", "--", f"PICKS={out / 'gpr_district_picks.gpkg'}",
+                       f"LINE={out / 'gpr_district_line.gpkg'}", f"MAP={target}", f"GROUND={district.dem}",
+                       f"OUTPUT={out / 'gpr_discrepancies.gpkg'}", f"REPORT={out / 'gpr_reconciliation.html'}")
+    r = res["results"]
+    print(f"   confirmed {r['CONFIRMED']}, depth mismatch {r['DEPTH_MISMATCH']}, not detected {r['NOT_DETECTED']}, "
+          f"unmapped {r['UNMAPPED']} -> {r['REPORT']}")
     print(f"Done in {time.perf_counter() - started:.0f} s. Everything is in {out}")
     return 0
 
