@@ -59,6 +59,28 @@ def error_text(error: PipeMapError) -> str:
         return error.message
 
 
+def plain(value: Any) -> Any:
+    """A value QVariant can hold: numpy scalars become Python numbers."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    return value
+
+
+def add_feature(sink: Any, feature: Any, what: str) -> None:
+    """Add a feature to a sink, converting numpy attributes, and fail loudly
+    when the sink refuses it (a silent drop would lose data)."""
+    from qgis.core import QgsFeatureSink
+
+    feature.setAttributes([plain(v) for v in feature.attributes()])
+    if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+        raise QgsProcessingException(
+            QCoreApplication.translate("PipeMapAlgorithm", "Could not write {what}: {error}").format(
+                what=what, error=sink.lastError()))
+
+
 class FeedbackProgress:
     """Adapts ``QgsProcessingFeedback`` to core's ``Progress`` protocol.
 

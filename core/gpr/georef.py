@@ -117,9 +117,11 @@ def from_gps(rg: Radargram, fixes: Any = None, target_crs: str | None = None,
     new.x, new.y, new.z = x, y, z
     new.crs = target
     dist = _cumulative(x, y)
-    if dist[-1] <= 0.0 and new.distance_m is None:
+    if rg.distance_m is not None and len(rg.distance_m) == n:
+        pass  # the file's own distances (wheel/DMI, marks) are better along the line than GPS
+    elif dist[-1] <= 0.0:
         new.warnings.append("All GPS fixes are at the same position: along-line distance unknown from GPS.")
-    elif dist[-1] > 0.0:
+    else:
         new.distance_m = dist
         new.trace_spacing_m = float(dist[-1] / max(1, n - 1))
     new.header = dict(rg.header, georeference="gps", gps_fixes_used=int(len(trace)))

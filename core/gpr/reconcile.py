@@ -129,7 +129,7 @@ def reconcile(survey_xy: np.ndarray, picks: list[PickRecord], pipes: SegmentArra
             if key in seen:  # the crossing falls on a vertex shared by two pieces
                 continue
             seen.add(key)
-            z = coords[j, 2] + tb * (coords[j + 1, 2] - coords[j, 2])
+            z = float(coords[j, 2] + tb * (coords[j + 1, 2] - coords[j, 2]))
             r = float(pipes.height_m[k]) / 2.0 if np.isfinite(pipes.height_m[k]) else 0.0
             g = np.nan
             if ground is not None:
@@ -138,8 +138,9 @@ def reconcile(survey_xy: np.ndarray, picks: list[PickRecord], pipes: SegmentArra
                 g0 = node_ground.get(pipes.start_point[k])
                 g1 = node_ground.get(pipes.end_point[k])
                 if g0 is not None and g1 is not None:
-                    frac = (_polyline_chainage(coords[: j + 1, :2])[-1] + tb * np.hypot(*(coords[j + 1, :2] - coords[j, :2]))) \
-                        / max(_polyline_chainage(coords[:, :2])[-1], 1e-9)
+                    along_pipe = _polyline_chainage(coords[: j + 1, :2])[-1] + tb * float(
+                        np.hypot(*(coords[j + 1, :2] - coords[j, :2])))
+                    frac = along_pipe / max(_polyline_chainage(coords[:, :2])[-1], 1e-9)
                     g = g0 + frac * (g1 - g0)
             along = chain[i] + ta * (chain[i + 1] - chain[i])
             finding = Finding("not_detected", float(x), float(y), pipes.ids[k], pipes.category[k], pipes.owner[k],

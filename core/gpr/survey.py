@@ -34,7 +34,9 @@ class ChannelResult:
 
     def attributes(self) -> dict[str, Any]:
         rg = self.radargram
-        length = float(rg.distance_m[-1] - rg.distance_m[0]) if rg.distance_m is not None and len(rg.distance_m) else None
+        length = None
+        if rg.distance_m is not None and len(rg.distance_m):
+            length = float(rg.distance_m[-1] - rg.distance_m[0])
         return {
             "survey_id": self.survey_id,
             "file": str(rg.path) if rg.path else "",
@@ -244,7 +246,20 @@ def pick_file(path: str | os.PathLike[str], *, velocity_m_ns: float | None = Non
     for i, ch in enumerate(imported.channels):
         check_cancel(progress)
         rg = ch.radargram
-        picks = pick_hyperbolas(rg, velocity_m_ns=velocity_m_ns or None, min_confidence=min_confidence)
+        picks = []
+        if rg.distance_m is None and not rg.trace_spacing_m:
+            rg.warnings.append("Not picked: the file has no trace spacing (time-triggered, no GPS distance). "
+                               "Give TRACE_SPACING_M or a survey LINE to pick it.")
+        else:
+            if rg.distance_m is not None and np.any(np.diff(rg.distance_m) <= 0):
+                total = float(rg.distance_m[-1] - rg.distance_m[0])
+                spacing = total / max(1, rg.n_traces - 1) if total > 0 else (rg.trace_spacing_m or 0.0)
+                if spacing > 0:
+                    rg.warnings.append("Trace distances stop or go back (stops, reversals): picking used an even "
+                                       f"spacing of {spacing:.4f} m over the line.")
+                    rg.distance_m = float(rg.distance_m[0]) + np.arange(rg.n_traces) * spacing
+                    rg.trace_spacing_m = spacing
+            picks = pick_hyperbolas(rg, velocity_m_ns=velocity_m_ns or None, min_confidence=min_confidence)
         zs: list[float | None] = []
         if ground is not None and picks and all(p.x is not None for p in picks):
             px = np.array([p.x for p in picks], dtype=float)

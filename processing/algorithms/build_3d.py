@@ -7,13 +7,11 @@ from typing import Any
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
@@ -25,7 +23,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ...core import mapfile, pipes3d
-from ..base import FeedbackProgress, PipeMapAlgorithm
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
 
 
 def map_crs(map_path: str) -> QgsCoordinateReferenceSystem:
@@ -104,9 +102,7 @@ class Build3DAlgorithm(PipeMapAlgorithm):
             feat.setGeometry(geom)
             feat.setAttributes([meshes.ids[k], meshes.category[k], meshes.subcategory[k], meshes.shape[k],
                                 float(meshes.width_m[k]), float(meshes.height_m[k]), bool(meshes.size_known[k])])
-            if not sink.addFeature(feat, QgsFeatureSink.FastInsert):
-                raise QgsProcessingException(self.tr("Could not write the 3D pipe {id}: {error}").format(
-                    id=meshes.ids[k], error=sink.lastError()))
+            add_feature(sink, feat, f"the 3D pipe {meshes.ids[k]}")
             written += 1
             if k % 2000 == 0:
                 steps.setProgress(100.0 * k / max(1, n))
@@ -136,7 +132,7 @@ class Build3DAlgorithm(PipeMapAlgorithm):
                 feat = QgsFeature(wfields)
                 feat.setGeometry(geom)
                 feat.setAttributes([wid, wells.category[k], wells.appurtenance[k], float(wells.depth_m[k])])
-                wsink.addFeature(feat, QgsFeatureSink.FastInsert)
+                add_feature(wsink, feat, f"the 3D well {wid}")
                 count += 1
             results[self.OUTPUT_WELLS] = wsink_id
             results["WELLS"] = count

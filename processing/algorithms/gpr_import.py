@@ -10,7 +10,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
@@ -32,7 +31,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ...core.gpr import survey
-from ..base import FeedbackProgress, PipeMapAlgorithm
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
 from .create_map import crs_for_core
 
 LINE_FIELDS = (("survey_id", QVariant.String), ("file", QVariant.String), ("format", QVariant.String),
@@ -187,7 +186,7 @@ class GprImportAlgorithm(GprParametersMixin, PipeMapAlgorithm):
             xy = ch.line_xy
             if xy is not None and ch.radargram.crs:
                 feat.setGeometry(QgsGeometry(QgsLineString(list(xy[:, 0]), list(xy[:, 1]))))
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            add_feature(sink, feat, f"the survey line {ch.survey_id}")
             traces += ch.radargram.n_traces
             for w in ch.radargram.warnings:
                 feedback.pushInfo(f"{ch.survey_id}: {w}")

@@ -7,7 +7,6 @@ from typing import Any
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
@@ -24,7 +23,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ...core.gpr import survey
-from ..base import FeedbackProgress, PipeMapAlgorithm
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
 from .gpr_import import GprParametersMixin
 
 PICK_FIELDS = (("pick_id", QVariant.String), ("channel", QVariant.Int), ("trace", QVariant.Int),
@@ -112,7 +111,7 @@ class GprPickAlgorithm(GprParametersMixin, PipeMapAlgorithm):
                 feat.setAttributes([row[name] for name, _ in PICK_FIELDS])
                 if p.x is not None and p.y is not None and rg.crs:
                     feat.setGeometry(QgsGeometry(QgsPoint(p.x, p.y, z if z is not None else float("nan"))))
-                sink.addFeature(feat, QgsFeatureSink.FastInsert)
+                add_feature(sink, feat, f"pick {row['pick_id']}")
             feedback.pushInfo(self.tr("{survey}: {n} picks.").format(survey=pc.channel.survey_id, n=len(pc.picks)))
             for w in rg.warnings:
                 feedback.pushInfo(f"{pc.channel.survey_id}: {w}")

@@ -8,7 +8,6 @@ import numpy as np
 from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
@@ -29,7 +28,7 @@ from qgis.PyQt.QtCore import QVariant
 from ...core import mapread
 from ...core.gpr import reconcile
 from ...core.raster import DemSampler
-from ..base import PipeMapAlgorithm
+from ..base import PipeMapAlgorithm, add_feature
 from .build_3d import map_crs
 
 FINDING_FIELDS = (("kind", QVariant.String), ("pipe_id", QVariant.String), ("category", QVariant.String),
@@ -121,7 +120,7 @@ class GprReconcileAlgorithm(PipeMapAlgorithm):
             feat = QgsFeature(fields)
             feat.setAttributes([getattr(f, name) for name, _ in FINDING_FIELDS])
             feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(f.x, f.y)))
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            add_feature(sink, feat, f"the finding for {f.pipe_id or f.pick_id}")
         counts = rec.counts()
         feedback.pushInfo(self.tr("{crossings} mapped pipes crossed; {confirmed} confirmed, {mismatch} depth "
                                   "mismatches, {missing} not detected, {unmapped} unmapped anomalies.").format(

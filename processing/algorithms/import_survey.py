@@ -8,7 +8,6 @@ from typing import Any
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
@@ -29,7 +28,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ...core import mapfile
 from ...core.survey import importer, report
-from ..base import FeedbackProgress, PipeMapAlgorithm
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
 from .create_map import crs_for_core
 
 
@@ -134,7 +133,7 @@ class ImportSurveyAlgorithm(PipeMapAlgorithm):
                                     issue.message])
                 if issue.x is not None and issue.y is not None:
                     feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(issue.x, issue.y)))
-                sink.addFeature(feat, QgsFeatureSink.FastInsert)
+                add_feature(sink, feat, f"problem {issue.code}")
             outputs[self.OUTPUT_ISSUES] = sink_id
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:

@@ -47,7 +47,8 @@ class Render3DAlgorithm(PipeMapAlgorithm):
 
     def initAlgorithm(self, config: Any = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers(
-            self.LAYERS, self.tr("3D pipe layers (from build3d) or pipe segments"), QgsProcessing.TypeVectorAnyGeometry))
+            self.LAYERS, self.tr("3D pipe layers (from build3d) or pipe segments"),
+            QgsProcessing.TypeVectorAnyGeometry))
         self.addParameter(QgsProcessingParameterRasterLayer(self.GROUND, self.tr("Ground DEM"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.TERRAIN, self.tr("Terrain (with a DEM: seen through)"),

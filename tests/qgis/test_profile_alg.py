@@ -35,7 +35,9 @@ def map_segments(path):
         g = f.GetGeometryRef()
         out[f.GetField("seg_id")] = dict(start=f.GetField("start_point"), end=f.GetField("end_point"),
                                          coords=[g.GetPoint(i) for i in range(g.GetPointCount())],
-                                         outer=(f.GetField("outer_diameter_mm") or f.GetField("height_mm") or 50) / 1000,  # sizeless: 50 mm marker
+                                         # sizeless lines (cables) are drawn as a 50 mm marker
+                                         outer=(f.GetField("outer_diameter_mm") or f.GetField("height_mm")
+                                                or 50) / 1000,
                                          category=f.GetField("category"))
     ground = {f.GetField("point_id"): f.GetGeometryRef().GetZ() for f in ds.GetLayerByName("pipe_point")}
     ds = None
@@ -82,7 +84,7 @@ def test_cross_section_figures_match_the_map(provider_only, district_map, tmp_pa
         line = LineString([c[:2] for c in s["coords"]])
         if line.intersects(section):
             p = line.intersection(section)
-            (x0, y0, z0), (x1, y1, z1) = s["coords"][0], s["coords"][-1]
+            (_, _, z0), (_, _, z1) = s["coords"][0], s["coords"][-1]
             t = LineString([c[:2] for c in s["coords"]]).project(p) / line.length
             expected[sid] = (p.y - 3379950, z0 + t * (z1 - z0))
     got = {c["pipe_id"]: (c["offset_m"], c["z_centre_m"]) for c in figures["crossings"]}
