@@ -4,52 +4,47 @@
 <context>
     <name>Build3DAlgorithm</name>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="63" />
+        <location filename="../processing/algorithms/build_3d.py" line="61" />
         <source>Build true-size 3D pipes</source>
         <translation>生成真实尺寸三维管线</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="66" />
+        <location filename="../processing/algorithms/build_3d.py" line="64" />
         <source>Integrated map (GeoPackage)</source>
         <translation>管线综合图（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="69" />
+        <location filename="../processing/algorithms/build_3d.py" line="67" />
         <source>Facets around a circular pipe</source>
         <translation>圆管断面的边数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="72" />
+        <location filename="../processing/algorithms/build_3d.py" line="70" />
         <source>3D pipes</source>
         <translation>三维管线</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="74" />
+        <location filename="../processing/algorithms/build_3d.py" line="72" />
         <source>3D wells</source>
         <translation>三维窨井</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="77" />
+        <location filename="../processing/algorithms/build_3d.py" line="75" />
         <source>Pipes built</source>
         <translation>已生成管线数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="78" />
+        <location filename="../processing/algorithms/build_3d.py" line="76" />
         <source>Wells built</source>
         <translation>已生成窨井数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="108" />
-        <source>Could not write the 3D pipe {id}: {error}</source>
-        <translation>无法写入三维管线 {id}：{error}</translation>
-    </message>
-    <message>
-        <location filename="../processing/algorithms/build_3d.py" line="114" />
+        <location filename="../processing/algorithms/build_3d.py" line="110" />
         <source>Segment {id} has no usable geometry; no 3D pipe built.</source>
         <translation>管线段 {id} 没有可用的几何图形，未生成三维管线。</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/build_3d.py" line="144" />
+        <location filename="../processing/algorithms/build_3d.py" line="140" />
         <source>Built {pipes} 3D pipes and {wells} wells.</source>
         <translation>已生成 {pipes} 条三维管线和 {wells} 个窨井。</translation>
     </message>
@@ -113,109 +108,346 @@
     </message>
 </context>
 <context>
-    <name>ImportSurveyAlgorithm</name>
+    <name>GprImportAlgorithm</name>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="76" />
-        <source>Import survey result tables</source>
-        <translation>导入探测成果表</translation>
+        <location filename="../processing/algorithms/gpr_import.py" line="137" />
+        <source>Import GPR survey</source>
+        <translation>导入探地雷达测线数据</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="79" />
-        <source>Point table, or a folder of per-category tables</source>
-        <translation>管线点成果表，或按管线类别分表存放的文件夹</translation>
+        <location filename="../processing/algorithms/gpr_import.py" line="141" />
+        <source>Processing: a preset (none, default, strong) or a step list</source>
+        <translation>处理流程：预设（none、default、strong）或处理步骤列表</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="82" />
-        <source>Segment table (or the folder of tables)</source>
-        <translation>管线段成果表（或成果表所在文件夹）</translation>
+        <location filename="../processing/algorithms/gpr_import.py" line="143" />
+        <source>Velocity for the depth axis (m/ns, 0 = no depth axis)</source>
+        <translation>深度轴所用速度（m/ns，0 = 不显示深度轴）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="85" />
+        <location filename="../processing/algorithms/gpr_import.py" line="146" />
+        <source>Integrated map to record the survey in</source>
+        <translation>记录本次探测的管线综合图</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="149" />
+        <source>Survey line</source>
+        <translation>测线</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="151" />
+        <source>Radargram image (PNG)</source>
+        <translation>雷达剖面图（PNG）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="151" />
+        <source>PNG (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="153" />
+        <source>Processed data (SEG-Y)</source>
+        <translation>处理后数据（SEG-Y）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="153" />
+        <source>SEG-Y (*.sgy *.segy)</source>
+        <translation>SEG-Y 文件 (*.sgy *.segy)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="156" />
+        <source>Traces</source>
+        <translation>道数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="157" />
+        <source>Channels</source>
+        <translation>通道数</translation>
+    </message>
+</context>
+<context>
+    <name>GprParametersMixin</name>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="65" />
+        <source>GPR file (DZT, DT1/HD, RD3/RD7/RAD, SEG-Y)</source>
+        <translation>探地雷达文件（DZT、DT1/HD、RD3/RD7/RAD、SEG-Y）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="67" />
+        <source>Survey line (when the file has no GPS)</source>
+        <translation>测线（文件无 GPS 定位时使用）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="70" />
+        <source>Distance of the first trace along the line (m)</source>
+        <translation>第一道沿测线的距离（m）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="73" />
+        <source>Trace spacing (m) — same as TRACE_SPACING_M</source>
+        <translation>道间距（m）— 与 TRACE_SPACING_M 相同</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="78" />
+        <source>Sample interval override (ns, 0 = from the file)</source>
+        <translation>指定采样间隔（ns，0 = 取自文件）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="81" />
+        <source>Trace spacing override (m, 0 = from the file)</source>
+        <translation>指定道间距（m，0 = 取自文件）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="84" />
+        <source>Output CRS (default: the map's, the line's, or the GPS's UTM zone)</source>
+        <translation>输出坐标参考系（默认：综合图的、测线的，或 GPS 定位所在的 UTM 投影带）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="93" />
+        <source>SPACING and TRACE_SPACING_M are the same parameter; they differ.</source>
+        <translation>SPACING 与 TRACE_SPACING_M 是同一参数，但两者取值不同。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_import.py" line="108" />
+        <source>The survey line layer has no line.</source>
+        <translation>测线图层中没有线要素。</translation>
+    </message>
+</context>
+<context>
+    <name>GprPickAlgorithm</name>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="56" />
+        <source>Pick GPR anomalies (hyperbolas)</source>
+        <translation>拾取探地雷达异常（双曲线）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="60" />
+        <source>Velocity (m/ns, 0 = estimate from the hyperbolas)</source>
+        <translation>速度（m/ns，0 = 由双曲线估算）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="63" />
+        <source>Minimum confidence</source>
+        <translation>最低置信度</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="66" />
+        <source>Ground DEM (for the picks' elevations)</source>
+        <translation>地面 DEM（用于计算拾取点高程）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="75" />
+        <source>Picks</source>
+        <translation>拾取点</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="70" />
+        <source>Radargram with picks (PNG)</source>
+        <translation>标注拾取点的雷达剖面图（PNG）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="70" />
+        <source>PNG (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="72" />
+        <source>Picks as LAS/LAZ</source>
+        <translation>拾取点（LAS/LAZ）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="72" />
+        <source>LAS/LAZ (*.las *.laz)</source>
+        <translation>LAS/LAZ 点云 (*.las *.laz)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_pick.py" line="115" />
+        <source>{survey}: {n} picks.</source>
+        <translation>{survey}：{n} 个拾取点。</translation>
+    </message>
+</context>
+<context>
+    <name>GprReconcileAlgorithm</name>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="53" />
+        <source>Reconcile GPR picks with the map</source>
+        <translation>核对探地雷达拾取点与综合图</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="56" />
+        <source>Picks (from gprpick)</source>
+        <translation>拾取点（由 gprpick 生成）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="58" />
+        <source>Survey line (from gprimport, or drawn)</source>
+        <translation>测线（由 gprimport 生成或手工绘制）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="60" />
         <source>Integrated map (GeoPackage)</source>
         <translation>管线综合图（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="88" />
-        <source>Column profile: zh, en, or a JSON/YAML file</source>
-        <translation>列名配置：zh、en 或 JSON/YAML 文件</translation>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="63" />
+        <source>Ground DEM</source>
+        <translation>地面 DEM</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="90" />
-        <source>CRS of the tables (empty: the map's, or the zone of prefixed eastings)</source>
-        <translation>成果表的坐标参考系（留空：采用综合图的坐标参考系，或按东坐标的带号前缀确定投影带）</translation>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="64" />
+        <source>Discrepancies</source>
+        <translation>不符项</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="93" />
-        <source>Mode</source>
-        <translation>导入模式</translation>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="66" />
+        <source>Reconciliation report (HTML)</source>
+        <translation>核对报告（HTML）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="93" />
-        <source>All or nothing</source>
-        <translation>全部无误才导入</translation>
-    </message>
-    <message>
-        <location filename="../processing/algorithms/import_survey.py" line="93" />
-        <source>Import valid rows</source>
-        <translation>仅导入有效行</translation>
-    </message>
-    <message>
-        <location filename="../processing/algorithms/import_survey.py" line="95" />
-        <source>Text encoding of CSV tables (empty: detect)</source>
-        <translation>CSV 表格的文本编码（留空：自动检测）</translation>
-    </message>
-    <message>
-        <location filename="../processing/algorithms/import_survey.py" line="97" />
-        <source>Import problems</source>
-        <translation>导入问题</translation>
-    </message>
-    <message>
-        <location filename="../processing/algorithms/import_survey.py" line="100" />
-        <source>Import report (HTML)</source>
-        <translation>导入报告（HTML）</translation>
-    </message>
-    <message>
-        <location filename="../processing/algorithms/import_survey.py" line="100" />
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="66" />
         <source>HTML files (*.html)</source>
         <translation>HTML 文件 (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="103" />
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="68" />
+        <source>Confirmed</source>
+        <translation>已核实</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="68" />
+        <source>Depth mismatches</source>
+        <translation>埋深不符</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="68" />
+        <source>Not detected</source>
+        <translation>未探测到</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="68" />
+        <source>Unmapped anomalies</source>
+        <translation>未入图异常</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="88" />
+        <source>The survey line layer has no georeferenced line.</source>
+        <translation>测线图层中没有已地理配准的测线。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="109" />
+        <source>The DEM must be in the map's CRS.</source>
+        <translation>DEM 必须采用综合图的坐标参考系。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/gpr_reconcile.py" line="125" />
+        <source>{crossings} mapped pipes crossed; {confirmed} confirmed, {mismatch} depth mismatches, {missing} not detected, {unmapped} unmapped anomalies.</source>
+        <translation>测线穿越综合图中 {crossings} 条管线：{confirmed} 条已核实，{mismatch} 条埋深不符，{missing} 条未探测到；另有 {unmapped} 个未入图异常。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportSurveyAlgorithm</name>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="75" />
+        <source>Import survey result tables</source>
+        <translation>导入探测成果表</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="78" />
+        <source>Point table, or a folder of per-category tables</source>
+        <translation>管线点成果表，或按管线类别分表存放的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="81" />
+        <source>Segment table (or the folder of tables)</source>
+        <translation>管线段成果表（或成果表所在文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="84" />
+        <source>Integrated map (GeoPackage)</source>
+        <translation>管线综合图（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="87" />
+        <source>Column profile: zh, en, or a JSON/YAML file</source>
+        <translation>列名配置：zh、en 或 JSON/YAML 文件</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="89" />
+        <source>CRS of the tables (empty: the map's, or the zone of prefixed eastings)</source>
+        <translation>成果表的坐标参考系（留空：采用综合图的坐标参考系，或按东坐标的带号前缀确定投影带）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="92" />
+        <source>Mode</source>
+        <translation>导入模式</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="92" />
+        <source>All or nothing</source>
+        <translation>全部无误才导入</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="92" />
+        <source>Import valid rows</source>
+        <translation>仅导入有效行</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="94" />
+        <source>Text encoding of CSV tables (empty: detect)</source>
+        <translation>CSV 表格的文本编码（留空：自动检测）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="96" />
+        <source>Import problems</source>
+        <translation>导入问题</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="99" />
+        <source>Import report (HTML)</source>
+        <translation>导入报告（HTML）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="99" />
+        <source>HTML files (*.html)</source>
+        <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/import_survey.py" line="102" />
         <source>Points written</source>
         <translation>已写入管线点数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="103" />
+        <location filename="../processing/algorithms/import_survey.py" line="102" />
         <source>Segments written</source>
         <translation>已写入管线段数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="103" />
+        <location filename="../processing/algorithms/import_survey.py" line="102" />
         <source>Errors</source>
         <translation>错误数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="103" />
+        <location filename="../processing/algorithms/import_survey.py" line="102" />
         <source>Warnings</source>
         <translation>警告数</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="107" />
+        <location filename="../processing/algorithms/import_survey.py" line="106" />
         <source>Map changed</source>
         <translation>综合图已更改</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="151" />
+        <location filename="../processing/algorithms/import_survey.py" line="150" />
         <source>… and {n} more problems (see the problems layer or report).</source>
         <translation>……另有 {n} 个问题（见导入问题图层或导入报告）。</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="154" />
+        <location filename="../processing/algorithms/import_survey.py" line="153" />
         <source>Imported {p} points and {s} segments into {map}.</source>
         <translation>已将 {p} 个管线点和 {s} 条管线段导入 {map}。</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/import_survey.py" line="157" />
+        <location filename="../processing/algorithms/import_survey.py" line="156" />
         <source>{n} error(s): nothing was imported and the map was left unchanged.</source>
         <translation>{n} 个错误：未导入任何数据，综合图未作改动。</translation>
     </message>
@@ -223,29 +455,34 @@
 <context>
     <name>PipeMapAlgorithm</name>
     <message>
-        <location filename="../processing/base.py" line="91" />
+        <location filename="../processing/base.py" line="113" />
         <source>Integrated map</source>
         <translation>管线综合图</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="92" />
+        <location filename="../processing/base.py" line="114" />
         <source>Ground-penetrating radar</source>
         <translation>探地雷达</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="93" />
+        <location filename="../processing/base.py" line="115" />
         <source>Checks</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="94" />
+        <location filename="../processing/base.py" line="116" />
         <source>Data sharing</source>
         <translation>数据共享</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="95" />
+        <location filename="../processing/base.py" line="117" />
         <source>Network</source>
         <translation>管网</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="79" />
+        <source>Could not write {what}: {error}</source>
+        <translation>无法写入 {what}：{error}</translation>
     </message>
 </context>
 <context>
@@ -720,6 +957,526 @@
         <source>The spreadsheet {path} has no sheet named {sheet!r}.</source>
         <translation>电子表格 {path} 中没有名为 {sheet!r} 的工作表。</translation>
     </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The layer must hold polygons; {n} features are not (e.g. {ids}).</source>
+        <translation>图层必须为面图层；有 {n} 个要素不是面（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The sampling step must be more than 0 m (got {step}).</source>
+        <translation>采样间距必须大于 0 m（实际为 {step}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} polygons have no geometry and are ignored (e.g. {ids}).</source>
+        <translation>{n} 个面要素没有几何图形，已忽略（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>No ground surface was given: every cover figure is UNKNOWN.</source>
+        <translation>未指定地面：所有覆土数值均为 UNKNOWN（未知）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes lie partly or wholly outside the ground surface: their cover is UNKNOWN there (e.g. {ids}).</source>
+        <translation>{n} 条管线部分或全部位于地面范围之外：该部分的覆土为 UNKNOWN（未知）（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The polygon {id} is invalid ({reason}); it was repaired with make_valid: check its outline.</source>
+        <translation>面要素 {id} 无效（{reason}）；已用 make_valid 修复，请检查其轮廓。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} more polygons were invalid and repaired.</source>
+        <translation>另有 {n} 个面要素无效，已修复。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{name} has {got} values for {n} excavations.</source>
+        <translation>{name} 有 {got} 个值，但开挖区有 {n} 个。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The safety distance must be 0 m or more (got {s}).</source>
+        <translation>安全距离必须不小于 0 m（实际为 {s}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Give the excavation bottom as an elevation or as a depth below ground.</source>
+        <translation>请以高程或地面以下深度的形式给出开挖底面。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The excavations {ids} are given by depth: a ground surface (DEM, point cloud or points) is needed.</source>
+        <translation>开挖区 {ids} 以深度给出：需要提供地面（DEM、点云或高程点）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The excavations {ids} have neither a bottom elevation nor a depth: their depth figures are UNKNOWN.</source>
+        <translation>开挖区 {ids} 既无底面高程也无开挖深度：其深度数值为 UNKNOWN（未知）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The ground surface is in {crs_a} but the pipes are in {crs_b}: reproject one of them first.</source>
+        <translation>地面采用 {crs_a}，而管线采用 {crs_b}：请先对其中之一进行重投影。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Only {n} distinct ground points were found ({source}); at least 3 are needed for a surface.</source>
+        <translation>仅找到 {n} 个不重复的地面点（{source}）；构建地面至少需要 3 个点。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The point cloud {path} does not exist.</source>
+        <translation>点云 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The point cloud {path} has no ground-class ({cls}) points in the area searched (it has {n} points).</source>
+        <translation>点云 {path} 在搜索范围内没有地面类（{cls}）点（点云共有 {n} 个点）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>A ground surface from points needs the Python package scipy (pip install scipy).</source>
+        <translation>由点构建地面需要 Python 包 scipy（pip install scipy）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The ground points ({source}) cannot be triangulated (all on one line?): {reason}</source>
+        <translation>地面点（{source}）无法构建三角网（是否全部共线？）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Reading LAS/LAZ needs the Python package laspy (pip install 'laspy[lazrs]').</source>
+        <translation>读取 LAS/LAZ 需要 Python 包 laspy（pip install 'laspy[lazrs]'）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The point cloud {path} cannot be read: {reason}</source>
+        <translation>无法读取点云 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes (categories {cats}) have no cover rule class in the tables: their cover is counted as no_rule.</source>
+        <translation>{n} 条管线（管线类别 {cats}）在规则表中没有覆土规则类别：其覆土计为 no_rule。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{name} has {got} values for {n} pipes.</source>
+        <translation>{name} 有 {got} 个值，但管线有 {n} 条。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have no cover rule class because {attrs} is missing: their cover is UNKNOWN (e.g. {ids}).</source>
+        <translation>{n} 条管线因缺少 {attrs} 而没有覆土规则类别：其覆土为 UNKNOWN（未知）（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes (categories {cats}) have no horizontal rule class in the tables: their horizontal pairs are counted as no_rule.</source>
+        <translation>{n} 条管线（管线类别 {cats}）在规则表中没有水平净距规则类别：其水平净距管线对计为 no_rule。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes (categories {cats}) have no vertical rule class in the tables: their vertical pairs are counted as no_rule.</source>
+        <translation>{n} 条管线（管线类别 {cats}）在规则表中没有垂直净距规则类别：其垂直净距管线对计为 no_rule。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The layer's CRS {crs} is geographic (degrees); clearances and depths need metres: reproject it to a projected CRS (e.g. the CGCS2000 Gauss-Kruger zone).</source>
+        <translation>图层的坐标参考系 {crs} 为地理坐标系（单位：度）；净距和埋深计算需要以米为单位：请将其重投影到投影坐标系（如 CGCS2000 高斯-克吕格投影带）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The layer's CRS {crs} is not in metres (1 unit = {units} m); reproject it first.</source>
+        <translation>图层的坐标参考系 {crs} 的单位不是米（1 单位 = {units} m）；请先进行重投影。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Vertices must be an (N, 3) array of x, y, z.</source>
+        <translation>顶点必须是由 x、y、z 组成的 (N, 3) 数组。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Offsets must run from 0 to the number of vertices, one more than the pipes.</source>
+        <translation>偏移量必须从 0 递增到顶点数，个数比管线数多一个。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have a negative size (e.g. {ids}).</source>
+        <translation>{n} 条管线的尺寸为负值（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have no horizontal rule class because {attrs} is missing: their horizontal clearances are UNKNOWN (e.g. {ids}).</source>
+        <translation>{n} 条管线因缺少 {attrs} 而没有水平净距规则类别：其水平净距为 UNKNOWN（未知）（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have no vertical rule class because {attrs} is missing: their vertical clearances are UNKNOWN (e.g. {ids}).</source>
+        <translation>{n} 条管线因缺少 {attrs} 而没有垂直净距规则类别：其垂直净距为 UNKNOWN（未知）（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have fewer than two vertices and are not checked (e.g. {ids}).</source>
+        <translation>{n} 条管线的顶点少于两个，未作检查（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have vertices without x/y and are not checked (e.g. {ids}).</source>
+        <translation>{n} 条管线有缺少 x/y 坐标的顶点，未作检查（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The pipes have no elevations (a 2D layer or z missing everywhere): every vertical, crossing-order, cover and excavation figure is UNKNOWN.</source>
+        <translation>管线没有高程（二维图层或全部缺少 z 值）：所有垂直净距、交叉上下关系、覆土和开挖数值均为 UNKNOWN（未知）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have no diameter or box size: their clearances and cover are UNKNOWN (e.g. {ids}).</source>
+        <translation>{n} 条管线没有管径或断面尺寸：其净距和覆土为 UNKNOWN（未知）（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have the unknown quality level {level!r}; the CJJ 61 concealed-point limits are used for them.</source>
+        <translation>{n} 条管线的质量等级 {level!r} 未知；对其采用 CJJ 61 隐蔽管线点限差。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{n} pipes have vertices without z: their vertical, cover and excavation figures are UNKNOWN (e.g. {ids}).</source>
+        <translation>{n} 条管线有缺少 z 值的顶点：其垂直净距、覆土和开挖数值为 UNKNOWN（未知）（如 {ids}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The rule table {path} does not exist.</source>
+        <translation>规则表 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The rule table {path} is neither UTF-8 nor GBK text.</source>
+        <translation>规则表 {path} 既不是 UTF-8 也不是 GBK 编码的文本。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The rule table {path} lacks the column(s) {columns} (it has: {header}).</source>
+        <translation>规则表 {path} 缺少列 {columns}（现有列：{header}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Row {row} of {path}: {column} = {value!r} must be a distance of 0 m or more.</source>
+        <translation>{path} 第 {row} 行：{column} = {value!r}，必须是不小于 0 m 的距离。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The clearance table {path} has no rule.</source>
+        <translation>净距表 {path} 中没有规则。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The cover table {path} has no rule.</source>
+        <translation>覆土表 {path} 中没有规则。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Row {row} of {path}: {column} = {value!r} is not a number.</source>
+        <translation>{path} 第 {row} 行：{column} = {value!r} 不是数值。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>These rules have no class mapping: give a class field instead.</source>
+        <translation>这些规则没有类别映射：请改为指定类别字段。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Row {row} of {path}: class_a and class_b must both be given.</source>
+        <translation>{path} 第 {row} 行：必须同时给出 class_a 和 class_b。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Row {row} of {path}: the class is empty.</source>
+        <translation>{path} 第 {row} 行：类别为空。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Row {row} of {path}: the class {cls} is listed twice.</source>
+        <translation>{path} 第 {row} 行：类别 {cls} 重复列出。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The rule table {path} gives two values of {column} for {a} / {b}: {v1} m ({r1}) and {v2} m ({r2}).</source>
+        <translation>规则表 {path} 对 {a} / {b} 给出了两个 {column} 值：{v1} m（{r1}）和 {v2} m（{r2}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Migration needs the trace spacing: give TRACE_SPACING_M (the file has no distances).</source>
+        <translation>偏移处理需要道间距：请指定 TRACE_SPACING_M（文件中没有距离信息）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Migration needs a velocity: give velocity_m_ns (the file gives no permittivity).</source>
+        <translation>偏移处理需要速度：请指定 velocity_m_ns（文件中未给出介电常数）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Unknown processing step '{name}' in '{source}'. Known steps and presets: {known}.</source>
+        <translation>'{source}' 中的处理步骤 '{name}' 未知。可用的处理步骤和预设：{known}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>A processing step list must be text, not {kind}.</source>
+        <translation>处理步骤列表必须是文本，而不是 {kind}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The step '{step}' has no argument '{arg}' (in '{source}'); its arguments are: {allowed}.</source>
+        <translation>处理步骤 '{step}' 没有参数 '{arg}'（位于 '{source}'）；其可用参数为：{allowed}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Cannot read the processing step '{source}': write name or name(arg=value, ...).</source>
+        <translation>无法解析处理步骤 '{source}'：请写作 name 或 name(arg=value, ...)。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The preset '{name}' takes no arguments (in '{source}').</source>
+        <translation>预设 '{name}' 不接受参数（位于 '{source}'）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Write the arguments of '{source}' as name=value.</source>
+        <translation>请将 '{source}' 的参数写作 name=value。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Processing step '{step}' failed: {reason}</source>
+        <translation>处理步骤 '{step}' 失败：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The value of '{arg}' in '{source}' must be a number, None, True/False or a quoted text.</source>
+        <translation>'{source}' 中 '{arg}' 的值必须是数值、None、True/False 或带引号的文本。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} has no GPS positions to georeference with.</source>
+        <translation>{path} 没有可用于地理配准的 GPS 定位数据。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} has no usable GPS fix.</source>
+        <translation>{path} 没有有效的 GPS 定位。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: {got} coordinates for {n} traces.</source>
+        <translation>{path}：共 {n} 道，但有 {got} 个坐标。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The survey line needs at least two vertices.</source>
+        <translation>测线至少需要两个顶点。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The survey line has no length.</source>
+        <translation>测线长度为零。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The point cloud {path} must end in .las or .laz.</source>
+        <translation>点云 {path} 的扩展名必须为 .las 或 .laz。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Writing LAS/LAZ needs the Python package laspy (pip install 'laspy[lazrs]&gt;=2.5').</source>
+        <translation>写入 LAS/LAZ 需要 Python 包 laspy（pip install 'laspy[lazrs]&gt;=2.5'）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Could not write the point cloud {path}: {reason}</source>
+        <translation>无法写入点云 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the field {field} = {value} cannot be used: it must be {rule}.</source>
+        <translation>{path}：字段 {field} = {value} 不可用：须为 {rule}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} is too large ({size} bytes) to be a GPR header file.</source>
+        <translation>{path} 过大（{size} 字节），不是探地雷达文件头文件。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The Sensors &amp; Software header file {path} is missing: it is needed with {data} for the fields NUMBER OF PTS/TRC and TOTAL TIME WINDOW.</source>
+        <translation>缺少 Sensors &amp; Software 文件头文件 {path}：读取 {data} 时需要其中的字段 NUMBER OF PTS/TRC 和 TOTAL TIME WINDOW。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} holds no complete trace: it has {size} bytes, less than one {record}-byte trace (field {field}).</source>
+        <translation>{path} 中没有完整的道：文件只有 {size} 字节，不足一道的 {record} 字节（字段 {field}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} is not a Sensors &amp; Software DT1 file: the first trace header gives {field} = {value}.</source>
+        <translation>{path} 不是 Sensors &amp; Software DT1 文件：第一道道头中 {field} = {value}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} holds no complete trace: a trace of {points} points ({field}) needs {record} bytes but the file has {size}.</source>
+        <translation>{path} 中没有完整的道：每道 {points} 个采样点（{field}）需要 {record} 字节，但文件只有 {size} 字节。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Cannot read {path}: {reason}.</source>
+        <translation>无法读取 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The Sensors &amp; Software data file {path} is missing: the header {header} has no samples without it.</source>
+        <translation>缺少 Sensors &amp; Software 数据文件 {path}：没有它，文件头 {header} 没有对应的采样数据。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the field {field} is missing and the first trace header of {data} does not give the points per trace either.</source>
+        <translation>{path}：缺少字段 {field}，且 {data} 的第一道道头中也未给出每道采样点数。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the field {field} is missing and the trace headers of {data} do not give it either.</source>
+        <translation>{path}：缺少字段 {field}，且 {data} 的道头中也未给出该值。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} does not exist.</source>
+        <translation>DZT 文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} is {size} bytes long, too short for the {need} bytes of its {nchan} channel headers (header field {field}).</source>
+        <translation>DZT 文件 {path} 长度为 {size} 字节，不足以容纳其 {nchan} 个通道文件头所需的 {need} 字节（文件头字段 {field}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} has an invalid header field {field} = {value} (expected {expected}).</source>
+        <translation>DZT 文件 {path} 的文件头字段无效：{field} = {value}（应为 {expected}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} puts its data at byte {offset} (header field {field} = {value}), beyond the end of the file ({size} bytes).</source>
+        <translation>DZT 文件 {path} 的数据起始于第 {offset} 字节（文件头字段 {field} = {value}），超出文件末尾（文件共 {size} 字节）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} holds no complete scan: {available} data bytes after byte {offset}, but one scan (header fields rh_nsamp x rh_nchan x rh_bits) needs {scan_bytes} bytes.</source>
+        <translation>DZT 文件 {path} 中没有完整的扫描道：第 {offset} 字节之后只有 {available} 字节数据，而一个扫描道（文件头字段 rh_nsamp x rh_nchan x rh_bits）需要 {scan_bytes} 字节。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} is {size} bytes long, too short for its {field} ({need} bytes).</source>
+        <translation>DZT 文件 {path} 长度为 {size} 字节，不足以容纳其 {field}（{need} 字节）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The DZT file {path} cannot be read: {reason}</source>
+        <translation>无法读取 DZT 文件 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} is not a MALA file: the extension {ext} is none of .rad, .rd3, .rd7.</source>
+        <translation>{path} 不是 MALA 文件：扩展名 {ext} 不是 .rad、.rd3、.rd7 之一。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The MALA data file for {path} is missing: {rd3} or {rd7} should be next to it.</source>
+        <translation>缺少 {path} 对应的 MALA 数据文件：{rd3} 或 {rd7} 应与其位于同一文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the field {field} is missing.</source>
+        <translation>{path}：缺少字段 {field}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} holds no complete trace: a trace of {points} samples ({field}) needs {record} bytes but the file has {size}.</source>
+        <translation>{path} 中没有完整的道：每道 {points} 个采样（{field}）需要 {record} 字节，但文件只有 {size} 字节。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The MALA header file {path} is missing: it is needed with {data} for the fields SAMPLES and FREQUENCY.</source>
+        <translation>缺少 MALA 文件头文件 {path}：读取 {data} 时需要其中的字段 SAMPLES 和 FREQUENCY。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the fields {field} and TIMEWINDOW are both missing or unusable.</source>
+        <translation>{path}：字段 {field} 和 TIMEWINDOW 均缺失或不可用。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: trace count inconsistent with file size: the {body} bytes after byte {offset} are not a whole number of {trace_bytes}-byte traces (240-byte trace header + {ns} samples of {bps} bytes, {field}).</source>
+        <translation>{path}：道数与文件大小不符：第 {offset} 字节之后的 {body} 字节不是每道 {trace_bytes} 字节的整数倍（240 字节道头 + {ns} 个采样 × 每采样 {bps} 字节，{field}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: {field} = {value} is not a usable number of extended textual headers (the file has room for {room}).</source>
+        <translation>{path}：{field} = {value} 不是可用的扩展文本文件头个数（文件可容纳 {room} 个）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the number of samples per trace is 0 in {field}; a SEG-Y trace needs at least one sample.</source>
+        <translation>{path}：{field} 中的每道采样数为 0；SEG-Y 每道至少需要一个采样。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The sample interval override {field} for {path} must be a positive number of nanoseconds; got {value!r}.</source>
+        <translation>为 {path} 指定的采样间隔 {field} 必须为正数（单位：ns），实际为 {value!r}。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} is too short to be a SEG-Y file ({size} bytes): {field} and at least one 240-byte trace header need 3840 bytes.</source>
+        <translation>{path} 过短（{size} 字节），不是 SEG-Y 文件：{field} 加至少一个 240 字节道头需要 3840 字节。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path} cannot be read: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the sample interval is 0 in {field}; give the sample interval (sample_interval_ns) to read this file.</source>
+        <translation>{path}：{field} 中的采样间隔为 0；请指定采样间隔（sample_interval_ns）以读取该文件。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the traces have different lengths ({field}) and padding them to the longest would need {need_mb} MB (at most {limit_mb} MB).</source>
+        <translation>{path}：各道长度不一（{field}），将其补齐到最长道需要 {need_mb} MB（上限 {limit_mb} MB）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>{path}: the SEG-Y sample format code {value} ({field}) is not supported; PipeMap reads codes 1 (IBM float), 2 (32-bit integer), 3 (16-bit integer), 5 (IEEE float) and 8 (8-bit integer).</source>
+        <translation>{path}：不支持 SEG-Y 采样格式代码 {value}（{field}）；PipeMap 可读取的代码为 1（IBM 浮点）、2（32 位整数）、3（16 位整数）、5（IEEE 浮点）和 8（8 位整数）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Cannot write the SEG-Y file {path}: {field} = {value!r} cannot be stored ({reason}).</source>
+        <translation>无法写入 SEG-Y 文件 {path}：无法存储 {field} = {value!r}（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>Cannot write the SEG-Y file {path}: {reason}</source>
+        <translation>无法写入 SEG-Y 文件 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>A survey line needs its CRS.</source>
+        <translation>测线必须指定坐标参考系。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The sample interval must be positive.</source>
+        <translation>采样间隔必须为正数。</translation>
+    </message>
 </context>
 <context>
     <name>PipeMapPlugin</name>
@@ -744,20 +1501,75 @@
         <translation>按 CJJ 61 数据模型创建空的管线综合图（GeoPackage）</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="57" />
+        <location filename="../plugin/main.py" line="78" />
         <source>PipeMap help</source>
         <translation>PipeMap 帮助</translation>
     </message>
     <message>
-        <location filename="../plugin/main.py" line="57" />
+        <location filename="../plugin/main.py" line="78" />
         <source>Open the PipeMap help</source>
         <translation>打开 PipeMap 帮助</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="56" />
+        <source>Import survey tables…</source>
+        <translation>导入探测成果表…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="56" />
+        <source>Import CJJ 61 point and segment result tables into an integrated map</source>
+        <translation>将 CJJ 61 管线点和管线段成果表导入管线综合图</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="61" />
+        <source>Build 3D pipes…</source>
+        <translation>生成三维管线…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="61" />
+        <source>Build true-size 3D pipes and wells from an integrated map</source>
+        <translation>由管线综合图生成真实尺寸的三维管线和窨井</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="66" />
+        <source>Show pipes in 3D</source>
+        <translation>三维显示管线</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="66" />
+        <source>Colour the project's 3D pipe layers by category and open a 3D map view</source>
+        <translation>按管线类别为工程中的三维管线图层着色，并打开三维地图视图</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="72" />
+        <source>Profile drawing…</source>
+        <translation>断面图…</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="72" />
+        <source>Longitudinal profile along a run or cross-section along a line</source>
+        <translation>沿连通管段的纵断面图或沿断面线的横断面图</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="112" />
+        <source>No 3D pipe layer in the project: run “Build 3D pipes” first.</source>
+        <translation>工程中没有三维管线图层：请先运行“生成三维管线”。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="115" />
+        <source>{n} pipe layer(s) coloured by category in 3D.</source>
+        <translation>已按管线类别为 {n} 个三维管线图层着色。</translation>
+    </message>
+    <message>
+        <location filename="../plugin/main.py" line="118" />
+        <source>Open View › New 3D Map View to see them.</source>
+        <translation>请通过 视图 › 新建 3D 地图视图 查看。</translation>
     </message>
 </context>
 <context>
     <name>PipeMapProvider</name>
     <message>
-        <location filename="../processing/provider.py" line="31" />
+        <location filename="../processing/provider.py" line="35" />
         <source>PipeMap underground pipeline map {version}</source>
         <translation>PipeMap 地下管线综合图 {version}</translation>
     </message>
@@ -868,82 +1680,82 @@
         <translation>三维管线图层（由 build3d 生成）或管线段图层</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="51" />
+        <location filename="../processing/algorithms/render_3d.py" line="52" />
         <source>Ground DEM</source>
         <translation>地面 DEM</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="52" />
+        <location filename="../processing/algorithms/render_3d.py" line="53" />
         <source>Terrain (with a DEM: seen through)</source>
         <translation>地形（使用 DEM 时半透明显示）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="52" />
+        <location filename="../processing/algorithms/render_3d.py" line="53" />
         <source>Off</source>
         <translation>不显示</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="52" />
+        <location filename="../processing/algorithms/render_3d.py" line="53" />
         <source>Flat</source>
         <translation>平面</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="52" />
+        <location filename="../processing/algorithms/render_3d.py" line="53" />
         <source>DEM, see-through</source>
         <translation>DEM（半透明）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="55" />
+        <location filename="../processing/algorithms/render_3d.py" line="56" />
         <source>Image width (px)</source>
         <translation>图像宽度（像素）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="58" />
+        <location filename="../processing/algorithms/render_3d.py" line="59" />
         <source>Image height (px)</source>
         <translation>图像高度（像素）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="61" />
+        <location filename="../processing/algorithms/render_3d.py" line="62" />
         <source>Camera pitch (degrees, 0 = straight down)</source>
         <translation>相机俯仰角（度，0 = 垂直向下）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="64" />
+        <location filename="../processing/algorithms/render_3d.py" line="65" />
         <source>Camera heading (degrees)</source>
         <translation>相机方位角（度）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="67" />
+        <location filename="../processing/algorithms/render_3d.py" line="68" />
         <source>Area to show (default: all layers)</source>
         <translation>显示范围（默认：全部图层）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="69" />
+        <location filename="../processing/algorithms/render_3d.py" line="70" />
         <source>3D view (PNG)</source>
         <translation>三维视图（PNG）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="69" />
+        <location filename="../processing/algorithms/render_3d.py" line="70" />
         <source>PNG (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="76" />
+        <location filename="../processing/algorithms/render_3d.py" line="77" />
         <source>No valid vector layer to render.</source>
         <translation>没有可渲染的有效矢量图层。</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="87" />
+        <location filename="../processing/algorithms/render_3d.py" line="88" />
         <source>The DEM terrain needs a GROUND raster.</source>
         <translation>DEM 地形需要指定 GROUND 栅格图层。</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="102" />
+        <location filename="../processing/algorithms/render_3d.py" line="103" />
         <source>The 3D view could not be rendered: {reason}</source>
         <translation>无法渲染三维视图：{reason}</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/render_3d.py" line="104" />
+        <location filename="../processing/algorithms/render_3d.py" line="105" />
         <source>Wrote {path}</source>
         <translation>已写入 {path}</translation>
     </message>
