@@ -31,7 +31,7 @@ def style_pipe_layers(project: QgsProject | None = None) -> list[QgsVectorLayer]
     return styled
 
 
-def open_3d_view(iface) -> bool:
+def open_3d_view(iface) -> bool:  # noqa: QGS105 - the plugin holds the iface QGIS gave it
     """Trigger QGIS's "New 3D Map View"; False when this QGIS has none."""
     action = iface.mainWindow().findChild(QAction, "mActionNew3DMapCanvas")
     if action is None or not action.isEnabled():
