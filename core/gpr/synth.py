@@ -148,7 +148,7 @@ def texture(scene: Scene, rng: np.random.Generator) -> np.ndarray:
     (float64, samples x traces)."""
     ns, nt = scene.n_samples, scene.n_traces
     white = rng.standard_normal((ns, nt))
-    tw = (np.arange(-ns // 2, ns - ns // 2)) * scene.dt_ns
+    tw = (np.arange(ns) - ns // 2) * scene.dt_ns
     kernel = np.fft.ifftshift(ricker(tw, scene.freq_mhz))
     field_ = np.fft.irfft(np.fft.rfft(white, axis=0) * np.fft.rfft(kernel)[:, None], n=ns, axis=0)
     width = max(1, int(round(0.1 / scene.dx_m)))
@@ -227,13 +227,21 @@ def scene_radargram(scene: Scene) -> tuple[Radargram, list[TruthTarget]]:
     return rg, truth
 
 
+def fresnel_width_m(centre_depth_m: float, wavelength_m: float) -> float:
+    """Diameter of the first Fresnel zone, sqrt(2 z lambda): two reflectors
+    closer than this across the profile merge into one hyperbola top in an
+    unmigrated B-scan."""
+    return math.sqrt(2.0 * max(centre_depth_m, 0.0) * wavelength_m)
+
+
 def _apart(a: Target, b: Target, wavelength_m: float) -> bool:
-    """True when two targets are resolvable: 0.3 m (and 35 % of the deeper
-    centre depth) edge to edge across the profile, or the lower one's top
-    at least max(0.3 m, 2 wavelengths) under the upper one's bottom."""
+    """True when two targets are resolvable in a B-scan: edge to edge across
+    the profile at least 0.3 m and one Fresnel zone of the deeper centre,
+    or the lower one's top at least max(0.3 m, 2 wavelengths) under the
+    upper one's bottom."""
     lateral = abs(a.x_m - b.x_m) - a.radius_m - b.radius_m
     deeper = max(a.depth_m + a.radius_m, b.depth_m + b.radius_m)
-    if lateral >= max(0.3, 0.35 * deeper):
+    if lateral >= max(0.3, fresnel_width_m(deeper, wavelength_m)):
         return True
     upper, lower = (a, b) if a.depth_m <= b.depth_m else (b, a)
     return lower.depth_m - (upper.depth_m + 2 * upper.radius_m) >= max(0.3, 2.0 * wavelength_m)
@@ -246,8 +254,10 @@ def random_scene(seed: int, n_traces: int = 500, n_samples: int = 512) -> Scene:
     sampled 12-24 times a period, trace spacing 1-5 cm, time zero at sample
     10-40; 1-5 targets (55 % metal pipes, 20 % air voids, 25 % weak plastic
     pipes of either polarity; radius 0-0.3 m; apex depth 0.25-2.5 m and in
-    the record), often in close pairs (0.3 m apart edge to edge) or stacked,
-    always resolvable (see :func:`_apart`); 0-2 gently dipping layers,
+    the record, far enough from the ends for both limbs to show), often in
+    close pairs or stacked, always resolvable in an unmigrated B-scan (at
+    least 0.3 m and one Fresnel zone apart edge to edge, or two wavelengths
+    apart in depth: see :func:`_apart`); 0-2 gently dipping layers,
     surface clutter, direct-wave ringing (on every reflection in half the
     scenes), Gaussian noise, soil texture in 40 % of the scenes, an
     antenna-like causal wavelet in 30 % and a falling centre frequency in
@@ -272,7 +282,7 @@ def random_scene(seed: int, n_traces: int = 500, n_samples: int = 512) -> Scene:
             if targets and mode < 0.35:  # a close pair
                 other = targets[int(rng.integers(len(targets)))]
                 depth = float(np.clip(other.depth_m + rng.uniform(-0.15, 0.15), 0.25, deepest))
-                gap = max(0.3, 0.35 * (max(depth + radius, other.depth_m + other.radius_m)))
+                gap = max(0.3, fresnel_width_m(max(depth + radius, other.depth_m + other.radius_m), wavelength))
                 side = rng.choice([-1.0, 1.0])
                 x = other.x_m + side * (gap + other.radius_m + radius + rng.uniform(0.0, 0.3))
             elif targets and mode < 0.5:  # stacked
@@ -282,7 +292,10 @@ def random_scene(seed: int, n_traces: int = 500, n_samples: int = 512) -> Scene:
             else:
                 x = float(rng.uniform(0.15 * length, 0.85 * length))
                 depth = float(rng.uniform(0.25, deepest))
-            if not (0.25 <= depth <= deepest and 0.15 * length <= x <= 0.85 * length):
+            # both limbs on the profile: 15 % of it, and 0.8 x centre depth + 0.3 m
+            # (at most 40 % of it), from either end
+            margin = max(0.15 * length, min(0.8 * (depth + radius) + 0.3, 0.4 * length))
+            if not (0.25 <= depth <= deepest and margin <= x <= length - margin):
                 continue
             kind_draw = rng.random()
             if kind_draw < 0.55:
