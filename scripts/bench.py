@@ -192,6 +192,14 @@ def main() -> int:
     if REAL_DZT.is_file():
         results.append(bench_gpr_read(out, 50 if args.quick else 1000))
     results.append(bench_gpr_chain(2_000 if args.quick else 20_000))
+    from pipemap.core.gpr.picking import bench_picking
+
+    pick = bench_picking(2_000 if args.quick else 20_000, 512)
+    pick["name"] = "gpr_pick"
+    results.append(pick)
+    if not args.quick:
+        pick["scaling"] = [{k: bench_picking(n, ns)[k] for k in ("n_traces", "n_samples", "total_s")}
+                           for n, ns in ((5_000, 512), (10_000, 512), (5_000, 1024))]
     for r in results:
         if r["name"] == "createmap":
             print(f"createmap      median {r['median_s'] * 1000:.0f} ms over {r['runs']} runs")
@@ -209,6 +217,13 @@ def main() -> int:
         elif r["name"] == "gpr_chain":
             print(f"gpr_chain      default chain on {r['traces']:,} x {r['samples']}: {r['seconds']:.2f} s median "
                   f"(best {r['best_s']:.2f} s; goal < 2 s)")
+        elif r["name"] == "gpr_pick":
+            print(f"gpr_pick       {r['n_traces']:,} x {r['n_samples']} processed and picked in {r['total_s']:.2f} s "
+                  f"({'C kernel, ' + str(r['threads']) + ' threads' if r['native'] else 'numpy twin'}; goal < 2 s); "
+                  f"{r['n_picks']} picks for {r['n_targets']} targets; stack kernel C vs numpy "
+                  f"{r.get('stack_speedup', float('nan')):.0f}x")
+            for sc in r.get("scaling", []):
+                print(f"               scaling: {sc['n_traces']:,} x {sc['n_samples']}: {sc['total_s']:.2f} s")
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -80,6 +80,7 @@ def test_packaged_zip_installs_into_a_scratch_profile(tmp_path):
         assert all(n.startswith("pipemap/") for n in names)
         assert "pipemap/metadata.txt" in names and "pipemap/__init__.py" in names
         assert "pipemap/i18n/pipemap_zh_CN.qm" in names
+        assert "pipemap/core/gpr/kernel/libpipemap_kernel.so" in names, "the zip must carry the built kernel"
         assert not any(n.startswith("pipemap/tests/") for n in names)
         assert not any("__pycache__" in n for n in names)
         config = tmp_path / "config"
