@@ -226,6 +226,29 @@ class _RowReader:
             self.issue("error", "cell.not_number", f"'{raw}' is not a number.", row, name, ref)
             return None, False
 
+    def category(self, cells: list[str], ts: TableSet, row: int, ref: str) -> tuple[str | None, str | None, str]:
+        """(category, sub-category, raw category cell): from the row's columns,
+        else from the table's file name."""
+        cat, sub = ts.category, ts.subcategory
+        raw_cat = self.text(cells, "category")
+        if raw_cat:
+            try:
+                cat, sub2 = V.category_of(raw_cat)
+                sub = sub2 or sub
+            except KeyError:
+                self.issue("error", "code.unknown_category", f"Unknown category '{raw_cat}'.", row, "category", ref)
+                cat = None
+        raw_sub = self.text(cells, "subcategory")
+        if raw_sub:
+            try:
+                c2, s2 = V.category_of(raw_sub)
+                if s2 and (cat is None or c2 == cat):
+                    cat, sub = c2, s2
+            except KeyError:
+                self.issue("warning", "code.unknown_subcategory", f"Unknown sub-category '{raw_sub}'.", row,
+                           "subcategory", ref)
+        return cat, sub, raw_cat
+
     def code(self, cells: list[str], name: str, table: dict[str, str], row: int, what: str,
              ref: str = "") -> tuple[str | None, bool]:
         raw = self.text(cells, name)
@@ -306,24 +329,7 @@ def _read_points(ts: TableSet, table: Table, profile: ImportProfile, issues: lis
         if not pid:
             rd.issue("error", "point.no_id", "The point has no point number.", row, "point_id")
             continue
-        cat, sub = ts.category, ts.subcategory
-        raw_cat = rd.text(cells, "category")
-        if raw_cat:
-            try:
-                cat, sub2 = V.category_of(raw_cat)
-                sub = sub2 or sub
-            except KeyError:
-                rd.issue("error", "code.unknown_category", f"Unknown category '{raw_cat}'.", row, "category", pid)
-                cat = None
-        raw_sub = rd.text(cells, "subcategory")
-        if raw_sub:
-            try:
-                c2, s2 = V.category_of(raw_sub)
-                if s2 and (cat is None or c2 == cat):
-                    cat, sub = c2, s2
-            except KeyError:
-                rd.issue("warning", "code.unknown_subcategory", f"Unknown sub-category '{raw_sub}'.", row,
-                         "subcategory", pid)
+        cat, sub, raw_cat = rd.category(cells, ts, row, pid)
         rec = PointRec(pid, cat, sub, rd.file, row)
         n_before = len(issues)
         if cat is None and not raw_cat:
@@ -390,24 +396,7 @@ def _read_segments(ts: TableSet, table: Table, profile: ImportProfile, issues: l
         if not start or not end:
             rd.issue("error", "seg.no_ends", "The segment needs a start and an end point number.", row,
                      "start_point" if not start else "end_point", ref)
-        cat, sub = ts.category, ts.subcategory
-        raw_cat = rd.text(cells, "category")
-        if raw_cat:
-            try:
-                cat, sub2 = V.category_of(raw_cat)
-                sub = sub2 or sub
-            except KeyError:
-                rd.issue("error", "code.unknown_category", f"Unknown category '{raw_cat}'.", row, "category", ref)
-                cat = None
-        raw_sub = rd.text(cells, "subcategory")
-        if raw_sub:
-            try:
-                c2, s2 = V.category_of(raw_sub)
-                if s2 and (cat is None or c2 == cat):
-                    cat, sub = c2, s2
-            except KeyError:
-                rd.issue("warning", "code.unknown_subcategory", f"Unknown sub-category '{raw_sub}'.", row,
-                         "subcategory", ref)
+        cat, sub, raw_cat = rd.category(cells, ts, row, ref)
         if cat is None and not raw_cat:
             rd.issue("error", "seg.no_category", "The segment's category is unknown (no category column and "
                      "none in the file name).", row, "category", ref)
