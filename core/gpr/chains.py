@@ -448,6 +448,7 @@ def apply_chain(rg: Radargram, steps: str | Iterable[tuple[str, dict[str, Any]]]
     """
     plan = _normalise(steps)
     current = rg
+    pad_rows = 0
     if plan:
         data = rg.data
         bad = ~np.isfinite(data)
@@ -474,6 +475,14 @@ def apply_chain(rg: Radargram, steps: str | Iterable[tuple[str, dict[str, Any]]]
                 messages.append(f"{name}: {skipped}")
             current = _with_warnings(current, messages)
         else:
+            if name == "time_zero":
+                # the samples shifted in at the bottom are padding, not signal: keep them
+                # at zero through the later steps (gain would turn them into stripes)
+                pad_rows = min(int(round(float(used.get("t0_ns") or 0.0) / current.dt_ns)), data.shape[0])
+            elif pad_rows > 0:
+                if np.shares_memory(data, current.data):
+                    data = data.copy()
+                data[-pad_rows:] = 0.0
             current = current.with_data(data, name, used, **changes)
             current.warnings.extend(messages)
         for message in messages:
