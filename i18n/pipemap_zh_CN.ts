@@ -2,6 +2,89 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>@default</name>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="50" />
+        <source>Pipes (LineStringZ, z = centreline; not needed with MAP)</source>
+        <translation>管线（三维线，z 为管线中心高程；给定 MAP 时不需要）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="53" />
+        <source>Integrated map (GeoPackage; its pipe_segment layer replaces INPUT)</source>
+        <translation>管线综合图（GeoPackage；以其 pipe_segment 图层代替 INPUT）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="56" />
+        <source>Pipe id field</source>
+        <translation>管线编号字段</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="56" />
+        <source>Rule class field</source>
+        <translation>规则类别字段</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="57" />
+        <source>Outer diameter field (mm)</source>
+        <translation>外径字段（mm）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="58" />
+        <source>Box width field (mm)</source>
+        <translation>方沟宽度字段（mm）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="59" />
+        <source>Box height field (mm)</source>
+        <translation>方沟高度字段（mm）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="80" />
+        <source>MAP is given: its pipe_segment layer is checked and INPUT is ignored.</source>
+        <translation>已给定 MAP：检查其 pipe_segment 图层，忽略 INPUT。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="88" />
+        <source>Give the pipes: an INPUT line layer or an integrated MAP.</source>
+        <translation>请给定管线：INPUT 线图层或管线综合图 MAP。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="90" />
+        <source>INPUT must be a line layer.</source>
+        <translation>INPUT 必须是线图层。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="93" />
+        <source>INPUT has no coordinate reference system.</source>
+        <translation>INPUT 没有坐标参考系。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="96" />
+        <source>INPUT has no z values (a 2D layer): every vertical, cover and excavation figure is UNKNOWN.</source>
+        <translation>INPUT 没有 z 值（二维图层）：所有垂直净距、覆土和开挖结果均为 UNKNOWN（未知）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="103" />
+        <source>The field {name} ({param}) is not in INPUT.</source>
+        <translation>INPUT 中没有字段 {name}（{param}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="152" />
+        <source>The ground DEM is in {a} but the pipes are in {b}: reproject one of them first.</source>
+        <translation>地面 DEM 的坐标系为 {a}，而管线为 {b}：请先将其中之一重投影。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="164" />
+        <source>{name} must be a polygon layer.</source>
+        <translation>{name} 必须是面图层。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/check_common.py" line="193" />
+        <source>Could not create the output layer.</source>
+        <translation>无法创建输出图层。</translation>
+    </message>
+</context>
+<context>
     <name>Build3DAlgorithm</name>
     <message>
         <location filename="../processing/algorithms/build_3d.py" line="61" />
@@ -47,6 +130,127 @@
         <location filename="../processing/algorithms/build_3d.py" line="140" />
         <source>Built {pipes} 3D pipes and {wells} wells.</source>
         <translation>已生成 {pipes} 条三维管线和 {wells} 个窨井。</translation>
+    </message>
+</context>
+<context>
+    <name>ClashCheckAlgorithm</name>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="35" />
+        <source>Clearance (clash) check</source>
+        <translation>净距（碰撞）检查</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="40" />
+        <source>Clearance rules (CSV: class_a,class_b,min_horizontal_m,min_vertical_m)</source>
+        <translation>净距规则（CSV：class_a,class_b,min_horizontal_m,min_vertical_m）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="43" />
+        <source>Strict rules (unverified rule cells give errors)</source>
+        <translation>严格规则（未核实的规则值也判为错误）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="45" />
+        <source>Clash findings</source>
+        <translation>碰撞检查结果</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="47" />
+        <source>Failing figures</source>
+        <translation>不合格项数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="47" />
+        <source>Uncertain figures</source>
+        <translation>待定项数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="47" />
+        <source>Unknown figures</source>
+        <translation>未知项数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="47" />
+        <source>Pairs without a rule</source>
+        <translation>无规则的管线对数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/clash_check.py" line="65" />
+        <source>{n} pipes checked: {fail} FAIL, {unc} UNCERTAIN, {unk} UNKNOWN, {nr} without a rule.</source>
+        <translation>已检查 {n} 条管线：{fail} 项不合格（FAIL），{unc} 项待定（UNCERTAIN），{unk} 项未知（UNKNOWN），{nr} 项无规则。</translation>
+    </message>
+</context>
+<context>
+    <name>CoverCheckAlgorithm</name>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="44" />
+        <source>Cover depth check</source>
+        <translation>覆土深度检查</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="48" />
+        <source>Ground DEM</source>
+        <translation>地面 DEM</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="49" />
+        <source>Ground point cloud (LAS/LAZ, ground class 2)</source>
+        <translation>地面点云（LAS/LAZ，地面类 2）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="52" />
+        <source>Carriageways (motor-lane cover inside)</source>
+        <translation>机动车道（其范围内按机动车道覆土要求）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="55" />
+        <source>Cover rules (CSV: class,min_cover_non_motor_m,min_cover_motor_m)</source>
+        <translation>覆土规则（CSV：class,min_cover_non_motor_m,min_cover_motor_m）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="58" />
+        <source>Sampling step (m)</source>
+        <translation>采样步长（m）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="61" />
+        <source>Strict rules (unverified rule cells give errors)</source>
+        <translation>严格规则（未核实的规则值也判为错误）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="63" />
+        <source>Cover findings</source>
+        <translation>覆土检查结果</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="65" />
+        <source>Failing pipes</source>
+        <translation>不合格管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="65" />
+        <source>Uncertain pipes</source>
+        <translation>待定管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="65" />
+        <source>Unknown pipes</source>
+        <translation>未知管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="65" />
+        <source>Pipes without a rule</source>
+        <translation>无规则的管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="87" />
+        <source>Give the ground surface: a DEM (GROUND) or a LAS/LAZ point cloud (GROUND_POINTS).</source>
+        <translation>请给定地面：DEM（GROUND）或 LAS/LAZ 点云（GROUND_POINTS）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/cover_check.py" line="104" />
+        <source>{n} pipes checked: {fail} FAIL, {unc} UNCERTAIN, {unk} UNKNOWN.</source>
+        <translation>已检查 {n} 条管线：{fail} 条不合格（FAIL），{unc} 条待定（UNCERTAIN），{unk} 条未知（UNKNOWN）。</translation>
     </message>
 </context>
 <context>
@@ -105,6 +309,84 @@
         <location filename="../processing/algorithms/create_map.py" line="84" />
         <source>The map's CRS is geographic; clearance and cover checks need a projected CRS in metres.</source>
         <translation>该图的坐标参考系为地理坐标系；净距和覆土检查需要以米为单位的投影坐标系。</translation>
+    </message>
+</context>
+<context>
+    <name>ExcavationCheckAlgorithm</name>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="54" />
+        <source>Excavation check (pipes affected)</source>
+        <translation>开挖影响检查（受影响管线）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="58" />
+        <source>Planned excavations</source>
+        <translation>拟开挖范围</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="60" />
+        <source>Excavation id field</source>
+        <translation>开挖编号字段</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="60" />
+        <source>Bottom elevation field (m)</source>
+        <translation>坑底高程字段（m）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="60" />
+        <source>Depth below ground field (m, needs GROUND)</source>
+        <translation>开挖深度字段（m，需要 GROUND）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="67" />
+        <source>Ground DEM</source>
+        <translation>地面 DEM</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="68" />
+        <source>Safety distance (m)</source>
+        <translation>安全距离（m）</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="71" />
+        <source>Affected pipes</source>
+        <translation>受影响管线</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="73" />
+        <source>Pipes reached</source>
+        <translation>被触及的管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="73" />
+        <source>Uncertain pipes</source>
+        <translation>待定管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="73" />
+        <source>Unknown pipes</source>
+        <translation>未知管线数</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="82" />
+        <source>Give the planned excavations (EXCAVATIONS).</source>
+        <translation>请给定拟开挖范围（EXCAVATIONS）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="88" />
+        <source>The field {name} ({param}) is not in EXCAVATIONS.</source>
+        <translation>EXCAVATIONS 中没有字段 {name}（{param}）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="91" />
+        <source>Give the excavation bottom: BOTTOM_FIELD (elevation) or DEPTH_FIELD (depth below ground, with GROUND).</source>
+        <translation>请给定坑底：BOTTOM_FIELD（高程）或 DEPTH_FIELD（开挖深度，需同时给定 GROUND）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms/excavation_check.py" line="108" />
+        <source>{n} excavations checked: {rows} pipes listed ({fail} reached).</source>
+        <translation>已检查 {n} 处开挖：列出 {rows} 条管线（其中 {fail} 条被触及）。</translation>
     </message>
 </context>
 <context>
@@ -1569,7 +1851,7 @@
 <context>
     <name>PipeMapProvider</name>
     <message>
-        <location filename="../processing/provider.py" line="35" />
+        <location filename="../processing/provider.py" line="39" />
         <source>PipeMap underground pipeline map {version}</source>
         <translation>PipeMap 地下管线综合图 {version}</translation>
     </message>

@@ -8,7 +8,10 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.version import __version__
 from .algorithms.build_3d import Build3DAlgorithm
+from .algorithms.clash_check import ClashCheckAlgorithm
+from .algorithms.cover_check import CoverCheckAlgorithm
 from .algorithms.create_map import CreateMapAlgorithm
+from .algorithms.excavation_check import ExcavationCheckAlgorithm
 from .algorithms.gpr_import import GprImportAlgorithm
 from .algorithms.gpr_pick import GprPickAlgorithm
 from .algorithms.gpr_reconcile import GprReconcileAlgorithm
@@ -21,7 +24,8 @@ PROVIDER_ID = "pipemap"
 
 #: every algorithm class, in the order the toolbox lists them
 ALGORITHMS = (CreateMapAlgorithm, ImportSurveyAlgorithm, Build3DAlgorithm, ProfileAlgorithm, Render3DAlgorithm,
-              GprImportAlgorithm, GprPickAlgorithm, GprReconcileAlgorithm)
+              GprImportAlgorithm, GprPickAlgorithm, GprReconcileAlgorithm, ClashCheckAlgorithm, CoverCheckAlgorithm,
+              ExcavationCheckAlgorithm)
 
 
 class PipeMapProvider(QgsProcessingProvider):
