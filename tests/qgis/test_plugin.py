@@ -133,8 +133,9 @@ def test_show_pipes_in_3d_styles_project_layers(qgis_iface, qgis_processing, qgi
 
 def test_every_algorithm_is_documented_in_both_languages(qgis_iface, qgis_processing, repo_root):
     """Help pages (en, zh_CN) and docs/algorithms.md name every algorithm and parameter."""
-    import pipemap
     from qgis.core import QgsApplication
+
+    import pipemap
 
     plugin = pipemap.classFactory(qgis_iface)
     plugin.initProcessing()
