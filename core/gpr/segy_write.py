@@ -35,6 +35,7 @@ from ..errors import OutputError
 from ..gdalutil import remove_quietly, temp_path_beside
 from ..version import __version__
 from .model import Radargram
+from .readers.segy import TRACE_HEADER_LAYOUT
 
 _INT32_MAX = 2**31 - 1
 #: CRS identifiers written as geographic (longitude/latitude in arc seconds)
@@ -44,32 +45,8 @@ GEOGRAPHIC_CRS = frozenset({"EPSG:4326", "EPSG:4258", "EPSG:4269", "EPSG:4490", 
 _SCALARS = (-1000, -100, -10, 1, 10, 100, 1000, 10000)
 _CHUNK_BYTES = 16 * 1024 * 1024
 
-# trace header fields written: name -> (type without byte order, 0-based offset)
-_TRACE_FIELDS: dict[str, tuple[str, int]] = {
-    "seq_line": ("i4", 0),
-    "seq_file": ("i4", 4),
-    "field_record": ("i4", 8),
-    "trace_in_record": ("i4", 12),
-    "cdp": ("i4", 20),
-    "trace_in_ensemble": ("i4", 24),
-    "trace_id": ("i2", 28),
-    "n_summed": ("i2", 30),
-    "n_stacked": ("i2", 32),
-    "data_use": ("i2", 34),
-    "elevation": ("i4", 40),
-    "source_elevation": ("i4", 44),
-    "elevation_scalar": ("i2", 68),
-    "scalar": ("i2", 70),
-    "sx": ("i4", 72),
-    "sy": ("i4", 76),
-    "gx": ("i4", 80),
-    "gy": ("i4", 84),
-    "units": ("i2", 88),
-    "ns": ("u2", 114),
-    "dt": ("u2", 116),
-    "cdpx": ("i4", 180),
-    "cdpy": ("i4", 184),
-}
+# trace header fields written: the SEG-Y rev 1 layout shared with the reader
+_TRACE_FIELDS = TRACE_HEADER_LAYOUT
 
 
 def _field_error(path: Path, field: str, value: object, reason: str) -> OutputError:

@@ -109,11 +109,20 @@ _DT_NS_STATEMENT = re.compile(r"\bDT_NS\s*=\s*([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0
 _TIME_ZERO_STATEMENT = re.compile(r"\bTIME_ZERO_NS\s*=\s*(-?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)")
 _FREQUENCY = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(MHZ|GHZ)\b", re.IGNORECASE)
 
-# trace header fields read for every trace: name -> (type without byte order, 0-based offset)
-_TRACE_FIELDS: dict[str, tuple[str, int]] = {
+# SEG-Y rev 1 trace header fields PipeMap uses: name -> (type without byte order, 0-based offset)
+TRACE_HEADER_LAYOUT: dict[str, tuple[str, int]] = {
     "seq_line": ("i4", 0),
     "seq_file": ("i4", 4),
+    "field_record": ("i4", 8),
+    "trace_in_record": ("i4", 12),
+    "cdp": ("i4", 20),
+    "trace_in_ensemble": ("i4", 24),
+    "trace_id": ("i2", 28),
+    "n_summed": ("i2", 30),
+    "n_stacked": ("i2", 32),
+    "data_use": ("i2", 34),
     "elevation": ("i4", 40),
+    "source_elevation": ("i4", 44),
     "elevation_scalar": ("i2", 68),
     "scalar": ("i2", 70),
     "sx": ("i4", 72),
@@ -125,6 +134,13 @@ _TRACE_FIELDS: dict[str, tuple[str, int]] = {
     "dt": ("u2", 116),
     "cdpx": ("i4", 180),
     "cdpy": ("i4", 184),
+}
+
+# trace header fields read for every trace
+_TRACE_FIELDS: dict[str, tuple[str, int]] = {
+    name: TRACE_HEADER_LAYOUT[name]
+    for name in ("seq_line", "seq_file", "elevation", "elevation_scalar", "scalar", "sx", "sy", "gx", "gy", "units",
+                 "ns", "dt", "cdpx", "cdpy")
 }
 
 
