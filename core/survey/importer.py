@@ -314,15 +314,23 @@ def _parse_date(raw: str) -> str | None:
     return _dt.date(y, mo, d).isoformat()
 
 
-def _read_points(ts: TableSet, table: Table, profile: ImportProfile, issues: list[Issue]) -> list[PointRec]:
-    columns = map_columns(table.headers, profile.points)
-    missing = [f for f in REQUIRED_POINT if f not in columns]
+def _row_reader(table: Table, aliases: dict[str, list[str]], required: tuple[str, ...],
+                issues: list[Issue]) -> _RowReader | None:
+    """Map the table's columns; None (with an issue naming them) when required ones are missing."""
+    columns = map_columns(table.headers, aliases)
+    missing = [f for f in required if f not in columns]
     if missing:
         issues.append(Issue("error", "table.missing_column",
                             f"Missing column(s) for {', '.join(missing)} (headers: {', '.join(table.headers)}).",
                             table.path.name, 1, ", ".join(missing)))
+        return None
+    return _RowReader(table, columns, issues)
+
+
+def _read_points(ts: TableSet, table: Table, profile: ImportProfile, issues: list[Issue]) -> list[PointRec]:
+    rd = _row_reader(table, profile.points, REQUIRED_POINT, issues)
+    if rd is None:
         return []
-    rd = _RowReader(table, columns, issues)
     out: list[PointRec] = []
     for cells, row in zip(table.rows, table.row_numbers):
         pid = rd.text(cells, "point_id")
@@ -380,14 +388,9 @@ def _read_points(ts: TableSet, table: Table, profile: ImportProfile, issues: lis
 
 
 def _read_segments(ts: TableSet, table: Table, profile: ImportProfile, issues: list[Issue]) -> list[SegmentRec]:
-    columns = map_columns(table.headers, profile.segments)
-    missing = [f for f in REQUIRED_SEGMENT if f not in columns]
-    if missing:
-        issues.append(Issue("error", "table.missing_column",
-                            f"Missing column(s) for {', '.join(missing)} (headers: {', '.join(table.headers)}).",
-                            table.path.name, 1, ", ".join(missing)))
+    rd = _row_reader(table, profile.segments, REQUIRED_SEGMENT, issues)
+    if rd is None:
         return []
-    rd = _RowReader(table, columns, issues)
     out: list[SegmentRec] = []
     for cells, row in zip(table.rows, table.row_numbers):
         start, end = rd.text(cells, "start_point"), rd.text(cells, "end_point")
