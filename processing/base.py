@@ -81,6 +81,19 @@ def add_feature(sink: Any, feature: Any, what: str) -> None:
                 what=what, error=sink.lastError()))
 
 
+def finish_sink(sink: Any) -> None:
+    """Write out and close a sink now. A sink is otherwise closed only when
+    Python frees it, which a lingering reference can delay past the end of
+    qgis_process -- and a GeoPackage written in a transaction is then empty."""
+    if sink is None:
+        return
+    sink.flushBuffer()
+    from qgis.PyQt import sip
+
+    if not sip.isdeleted(sink):
+        sip.delete(sink)
+
+
 class FeedbackProgress:
     """Adapts ``QgsProcessingFeedback`` to core's ``Progress`` protocol.
 

@@ -152,6 +152,25 @@ def main() -> int:
     r = res["results"]
     print(f"   confirmed {r['CONFIRMED']}, depth mismatch {r['DEPTH_MISMATCH']}, not detected {r['NOT_DETECTED']}, "
           f"unmapped {r['UNMAPPED']} -> {r['REPORT']}")
+    print("9. GB 50289 checks on the map (pipemap:clashcheck, covercheck, excavationcheck)")
+    r = qgis_process("run", "pipemap:clashcheck", "--json", "--", f"MAP={target}",
+                     f"OUTPUT={out / 'check_clash.gpkg'}")["results"]
+    print(f"   clearances: {r['FAIL']} FAIL, {r['UNCERTAIN']} UNCERTAIN (verify by exposure), {r['UNKNOWN']} UNKNOWN, "
+          f"{r['NO_RULE']} without a rule -> {out / 'check_clash.gpkg'}")
+    r = qgis_process("run", "pipemap:covercheck", "--json", "--", f"MAP={target}", f"GROUND={district.dem}",
+                     f"ROADS={district.roads}|layername=carriageway", f"OUTPUT={out / 'check_cover.gpkg'}")["results"]
+    print(f"   cover: {r['FAIL']} FAIL, {r['UNCERTAIN']} UNCERTAIN, {r['UNKNOWN']} UNKNOWN -> {out / 'check_cover.gpkg'}")
+    pit = out / "excavation.geojson"
+    pit.write_text('{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": '
+                   '"urn:ogc:def:crs:EPSG::4547"}}, "features": [{"type": "Feature", "properties": {"id": "K1", '
+                   '"depth": 2.5}, "geometry": {"type": "Polygon", "coordinates": [[[538030, 3379975], '
+                   '[538080, 3379975], [538080, 3380025], [538030, 3380025], [538030, 3379975]]]}}]}',
+                   encoding="utf-8")
+    r = qgis_process("run", "pipemap:excavationcheck", "--json", "--", f"MAP={target}", f"EXCAVATIONS={pit}",
+                     "EXC_ID_FIELD=id", "DEPTH_FIELD=depth", f"GROUND={district.dem}",
+                     f"OUTPUT={out / 'check_excavation.gpkg'}")["results"]
+    print(f"   excavation K1 (50 x 50 m, 2.5 m deep): {r['FAIL']} pipes reached, {r['UNCERTAIN']} uncertain "
+          f"-> {out / 'check_excavation.gpkg'}")
     print(f"Done in {time.perf_counter() - started:.0f} s. Everything is in {out}")
     return 0
 

@@ -208,7 +208,10 @@ def _cover_chunk(pipes: Pipes, rules: RuleSet, ground: Ground | None, road_union
     if ground is not None:
         miss = ~np.isfinite(g)
         outside[np.unique(pipe[miss])] = True
-    motor = shapely.intersects_xy(road_union, x, y) if road_union is not None else np.zeros(len(x), dtype=bool)
+    # not shapely.intersects_xy: inside qgis_process QGIS's older system GEOS (3.11) is loaded first and
+    # the GEOS >= 3.12 "XY" predicates crash there; points + a prepared intersects work with both
+    motor = (shapely.intersects(road_union, shapely.points(x, y)) if road_union is not None
+             else np.zeros(len(x), dtype=bool))
     rv = pipes.radius_v_m[pipe]
     cover = g - (z + rv)
     code = cc[pipe]

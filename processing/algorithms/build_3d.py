@@ -23,7 +23,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ...core import mapfile, pipes3d
-from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature, finish_sink
 
 
 def map_crs(map_path: str) -> QgsCoordinateReferenceSystem:
@@ -109,6 +109,7 @@ class Build3DAlgorithm(PipeMapAlgorithm):
         for sid in meshes.skipped[:50]:
             feedback.reportError(self.tr("Segment {id} has no usable geometry; no 3D pipe built.").format(id=sid),
                                  False)
+        finish_sink(sink)
         results: dict[str, Any] = {self.OUTPUT: sink_id, "PIPES": written, "WELLS": 0}
         self._style_on_load(context, sink_id)
         steps.setCurrentStep(2)
@@ -134,6 +135,7 @@ class Build3DAlgorithm(PipeMapAlgorithm):
                 feat.setAttributes([wid, wells.category[k], wells.appurtenance[k], float(wells.depth_m[k])])
                 add_feature(wsink, feat, f"the 3D well {wid}")
                 count += 1
+            finish_sink(wsink)
             results[self.OUTPUT_WELLS] = wsink_id
             results["WELLS"] = count
             self._style_on_load(context, wsink_id)

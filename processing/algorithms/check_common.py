@@ -26,7 +26,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from ...core import mapread
 from ...core.checks.pipes import Pipes, read_check_attributes, require_projected
 from ...core.checks.rules import RuleSet
-from ..base import add_feature, error_text
+from ..base import add_feature, error_text, finish_sink
 from .build_3d import map_crs
 
 INPUT = "INPUT"
@@ -204,6 +204,7 @@ def write_findings(alg: Any, parameters: dict[str, Any], context: Any, name: str
         if x is not None and y is not None and np.isfinite(x) and np.isfinite(y):
             feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))))
         add_feature(sink, feat, what)
+    finish_sink(sink)
     return sink_id
 
 

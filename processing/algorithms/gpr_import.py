@@ -31,7 +31,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ...core.gpr import survey
-from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature, finish_sink
 from .create_map import crs_for_core
 
 LINE_FIELDS = (("survey_id", QVariant.String), ("file", QVariant.String), ("format", QVariant.String),
@@ -192,6 +192,7 @@ class GprImportAlgorithm(GprParametersMixin, PipeMapAlgorithm):
                 feedback.pushInfo(f"{ch.survey_id}: {w}")
         for note in result.notes:
             feedback.pushInfo(note)
+        finish_sink(sink)
         out: dict[str, Any] = {self.OUTPUT_LINE: sink_id, "TRACES": traces, "CHANNELS": len(result.channels)}
         if image:
             out[self.OUTPUT_IMAGE] = str(result.channels[0].image) if result.channels else image

@@ -23,7 +23,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ...core.gpr import survey
-from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature, finish_sink
 from .gpr_import import GprParametersMixin
 
 PICK_FIELDS = (("pick_id", QVariant.String), ("channel", QVariant.Int), ("trace", QVariant.Int),
@@ -115,6 +115,7 @@ class GprPickAlgorithm(GprParametersMixin, PipeMapAlgorithm):
             feedback.pushInfo(self.tr("{survey}: {n} picks.").format(survey=pc.channel.survey_id, n=len(pc.picks)))
             for w in rg.warnings:
                 feedback.pushInfo(f"{pc.channel.survey_id}: {w}")
+        finish_sink(sink)
         result: dict[str, Any] = {self.OUTPUT: sink_id, "PICKS": len(rows)}
         las_path = self.parameterAsFileOutput(parameters, self.OUTPUT_LAS, context)
         if las_path:

@@ -28,7 +28,7 @@ from qgis.PyQt.QtCore import QVariant
 from ...core import mapread
 from ...core.gpr import reconcile
 from ...core.raster import DemSampler
-from ..base import PipeMapAlgorithm, add_feature
+from ..base import PipeMapAlgorithm, add_feature, finish_sink
 from .build_3d import map_crs
 
 FINDING_FIELDS = (("kind", QVariant.String), ("pipe_id", QVariant.String), ("category", QVariant.String),
@@ -121,6 +121,7 @@ class GprReconcileAlgorithm(PipeMapAlgorithm):
             feat.setAttributes([getattr(f, name) for name, _ in FINDING_FIELDS])
             feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(f.x, f.y)))
             add_feature(sink, feat, f"the finding for {f.pipe_id or f.pick_id}")
+        finish_sink(sink)
         counts = rec.counts()
         feedback.pushInfo(self.tr("{crossings} mapped pipes crossed; {confirmed} confirmed, {mismatch} depth "
                                   "mismatches, {missing} not detected, {unmapped} unmapped anomalies.").format(

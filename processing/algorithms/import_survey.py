@@ -28,7 +28,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ...core import mapfile
 from ...core.survey import importer, report
-from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature
+from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature, finish_sink
 from .create_map import crs_for_core
 
 
@@ -134,6 +134,7 @@ class ImportSurveyAlgorithm(PipeMapAlgorithm):
                 if issue.x is not None and issue.y is not None:
                     feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(issue.x, issue.y)))
                 add_feature(sink, feat, f"problem {issue.code}")
+            finish_sink(sink)
             outputs[self.OUTPUT_ISSUES] = sink_id
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:

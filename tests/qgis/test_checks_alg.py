@@ -217,3 +217,22 @@ def test_clashcheck_through_qgis_process(district_map, tmp_path):
         assert ds.GetLayer(0).GetFeatureCount() > 0
     finally:
         ds = None
+
+
+def test_covercheck_with_roads_through_qgis_process(district_map, tmp_path):
+    """Road polygons through qgis_process (QGIS's own GEOS is loaded first there)."""
+    m, d = district_map
+    out = tmp_path / "cover.gpkg"
+    proc = subprocess.run([str(ROOT / "scripts" / "qgis_process.sh"), "run", "pipemap:covercheck", "--json", "--",
+                           f"MAP={m}", f"GROUND={d.dem}", f"ROADS={d.roads}|layername=carriageway", f"OUTPUT={out}"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    payload = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert payload["results"]["FAIL"] > 0
+    from osgeo import ogr
+
+    ds = ogr.Open(str(out))
+    try:
+        assert ds.GetLayer(0).GetFeatureCount() > 0
+    finally:
+        ds = None

@@ -115,3 +115,9 @@ def test_gprimport_through_qgis_process(real_dir, tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     results = json.loads(proc.stdout[proc.stdout.index("{"):])["results"]
     assert results["TRACES"] == 10
+    # the survey line is really in the file once qgis_process has exited (sinks are closed explicitly)
+    from osgeo import ogr
+
+    ds = ogr.Open(str(tmp_path / "l.gpkg"))
+    assert ds is not None and ds.GetLayerCount() == 1 and ds.GetLayer(0).GetFeatureCount() == 1
+    ds = None
