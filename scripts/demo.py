@@ -159,7 +159,8 @@ def main() -> int:
           f"{r['NO_RULE']} without a rule -> {out / 'check_clash.gpkg'}")
     r = qgis_process("run", "pipemap:covercheck", "--json", "--", f"MAP={target}", f"GROUND={district.dem}",
                      f"ROADS={district.roads}|layername=carriageway", f"OUTPUT={out / 'check_cover.gpkg'}")["results"]
-    print(f"   cover: {r['FAIL']} FAIL, {r['UNCERTAIN']} UNCERTAIN, {r['UNKNOWN']} UNKNOWN -> {out / 'check_cover.gpkg'}")
+    print(f"   cover: {r['FAIL']} FAIL, {r['UNCERTAIN']} UNCERTAIN, {r['UNKNOWN']} UNKNOWN "
+          f"-> {out / 'check_cover.gpkg'}")
     pit = out / "excavation.geojson"
     pit.write_text('{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": '
                    '"urn:ogc:def:crs:EPSG::4547"}}, "features": [{"type": "Feature", "properties": {"id": "K1", '
