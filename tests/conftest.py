@@ -82,3 +82,21 @@ try:  # property-based fuzzing: a short fixed-seed run in the suite, long runs w
     _hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 except ImportError:  # pragma: no cover
     pass
+
+
+@pytest.fixture(scope="session")
+def imported_district(tmp_path_factory):
+    """The sample district (clean tables) imported into a map, built once per run.
+
+    Tests must only read the map; a test that changes it builds its own.
+    :returns: (map path, SampleDistrict)
+    """
+    from pipemap.core import mapfile, sample_district
+    from pipemap.core.survey import importer
+
+    folder = tmp_path_factory.mktemp("district")
+    district = sample_district.generate(folder, errors=False)
+    target = folder / "map.gpkg"
+    mapfile.create_map(target, "EPSG:4547")
+    assert importer.import_survey(target, district.tables).committed
+    return target, district

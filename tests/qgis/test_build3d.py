@@ -15,16 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def district_map(tmp_path_factory):
-    from pipemap.core import mapfile, sample_district
-    from pipemap.core.survey import importer
-
-    folder = tmp_path_factory.mktemp("d3")
-    d = sample_district.generate(folder, errors=False)
-    m = folder / "map.gpkg"
-    mapfile.create_map(m, "EPSG:4547")
-    assert importer.import_survey(m, d.tables).committed
-    return m
+def district_map(imported_district):
+    return imported_district[0]
 
 
 def test_build3d_through_processing(provider_only, district_map, tmp_path):

@@ -5,20 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipemap.core import mapfile, mapread, sample_district
+from pipemap.core import mapread
 from pipemap.core.gpr import reconcile
 from pipemap.core.raster import DemSampler
-from pipemap.core.survey import importer
 
 
 @pytest.fixture(scope="module")
-def district(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("rec")
-    d = sample_district.generate(folder, errors=False)
-    m = folder / "map.gpkg"
-    mapfile.create_map(m, "EPSG:4547")
-    assert importer.import_survey(m, d.tables).committed
-    return m, d
+def district(imported_district):
+    return imported_district
 
 
 def test_confirmed_mismatch_missing_and_unmapped(district):
