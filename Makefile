@@ -23,7 +23,7 @@ test-core: setup
 	@bash scripts/run_tests.sh tests/core tests/test_architecture.py $(ARGS)
 
 demo: setup
-	@$(ENV) $(PY) scripts/demo.py --out $(BUILD)/demo
+	@$(ENV) $(PY) scripts/demo.py --out $(BUILD)/demo $(ARGS)
 
 bench: setup
 	@$(ENV) $(PY) scripts/bench.py --out $(BUILD)/bench $(ARGS)

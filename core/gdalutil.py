@@ -104,3 +104,25 @@ def remove_quietly(path: Path) -> None:
     for p in (path, Path(str(path) + "-journal"), Path(str(path) + "-wal"), Path(str(path) + "-shm")):
         with contextlib.suppress(OSError):
             p.unlink()
+
+
+def write_text_atomic(target: str | os.PathLike[str], text: str, what: str = "file") -> Path:
+    """Write UTF-8 text through a temporary file beside ``target`` and a rename: never half-written.
+
+    :param what: what the file is, for the message ("report", "figures"...).
+    :raises OutputError: the folder is missing or the text cannot be written (disk full, read-only...);
+        nothing is left behind.
+    """
+    path = Path(target)
+    tmp = temp_path_beside(path, path.suffix)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        remove_quietly(tmp)
+        raise OutputError("Cannot write the {what} {path}: {reason}", code="output.write", what=what,
+                          path=str(path), reason=exc.strerror or str(exc)) from None
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+    return path

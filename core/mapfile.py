@@ -7,10 +7,14 @@ half-written map and never touches an existing one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
+import re
 import shutil
 import sqlite3
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,6 +208,7 @@ def create_map(
     if target.exists() and not target.is_file():
         raise OutputError("{path} is not a file; it was left untouched.", code="map.not_file", path=str(target))
     srs = spatial_reference(crs)
+    clean_stale_parts(target)
     if target.exists() and not os.access(target, os.W_OK):
         raise OutputError("The file {path} is read-only; it was left untouched.", code="map.readonly",
                           path=str(target))
@@ -211,7 +216,11 @@ def create_map(
     try:
         _write_new_map(tmp, srs, crs, height_datum, progress)
         check_cancel(progress)
-        os.replace(tmp, target)
+        if target.is_file() and _is_sqlite(target):  # overwriting a map another program may have open
+            with write_lock(target):
+                replace_map(tmp, target)
+        else:
+            os.replace(tmp, target)
     except (PipeMapError, CancelledError):
         remove_quietly(tmp)
         raise
@@ -263,31 +272,205 @@ def _write_new_map(tmp: Path, srs: Any, crs_input: str, height_datum: str, progr
 
 
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
-    """Key/value metadata of a map (read with sqlite, no GDAL needed)."""
+    """Key/value metadata of a map (read with sqlite, no GDAL needed).
+
+    :raises InputError: the file is missing, unreadable, not SQLite, or locked
+        by another program for longer than :data:`LOCK_TIMEOUT_S`.
+    :raises SchemaError: an SQLite file without PipeMap's metadata table.
+    """
     con = _open_sqlite(Path(path), readonly=True)
     try:
         try:
             rows = con.execute("SELECT key, value FROM pipemap_metadata").fetchall()
-        except sqlite3.DatabaseError:
-            raise SchemaError(
-                "{path} is not a PipeMap integrated map (no pipemap_metadata table).",
-                code="map.not_pipemap",
-                path=str(path),
-            ) from None
+        except sqlite3.DatabaseError as exc:
+            if _is_lock_error(exc):
+                raise _locked_error(Path(path), InputError) from None
+            if "no such table" in str(exc):
+                raise SchemaError(
+                    "{path} is not a PipeMap integrated map (no pipemap_metadata table).",
+                    code="map.not_pipemap",
+                    path=str(path),
+                ) from None
+            raise InputError("{path} is damaged or not a GeoPackage: {reason}.", code="map.damaged",
+                             path=str(path), reason=str(exc)) from None
     finally:
         con.close()
-    return {k: v for k, v in rows}
+    return {str(k): str(v) if v is not None else "" for k, v in rows}
 
 
-def _open_sqlite(path: Path, readonly: bool) -> sqlite3.Connection:
+def schema_version_of(meta: dict[str, str], path: str | os.PathLike[str]) -> int:
+    """The map's schema version from its metadata (0 when absent).
+
+    :raises SchemaError: the recorded version is not a whole number.
+    """
+    raw = meta.get("schema_version") or "0"
+    try:
+        return int(raw)
+    except ValueError:
+        raise SchemaError("The map {path} records an invalid schema version {value!r}.", code="map.bad_version",
+                          path=str(path), value=raw[:40]) from None
+
+
+#: how long a map locked by another writer is waited for before giving up (seconds)
+LOCK_TIMEOUT_S = 5.0
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _locked_error(path: Path, kind: type[PipeMapError] = OutputError) -> PipeMapError:
+    # (two literal calls, so that the message catalogue of scripts/extract_messages.py finds the template)
+    if kind is InputError:
+        return InputError("The map {path} is locked: another program is writing to it. Nothing was changed; try "
+                          "again when it has finished (save or discard the edits there).", code="map.locked",
+                          path=str(path))
+    return OutputError("The map {path} is locked: another program is writing to it. Nothing was changed; try again "
+                       "when it has finished (save or discard the edits there).", code="map.locked", path=str(path))
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _open_sqlite(path: Path, readonly: bool, timeout: float | None = None) -> sqlite3.Connection:
     if not path.is_file():
         raise InputError("The map {path} does not exist.", code="map.missing", path=str(path))
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise InputError("{path} is not a GeoPackage (not an SQLite file).", code="map.not_gpkg",
-                             path=str(path))
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(16)
+    except OSError as exc:
+        raise InputError("The map {path} cannot be read: {reason}", code="map.unreadable", path=str(path),
+                         reason=exc.strerror or str(exc)) from None
+    if magic != b"SQLite format 3\x00":
+        raise InputError("{path} is not a GeoPackage (not an SQLite file).", code="map.not_gpkg",
+                         path=str(path))
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-    return sqlite3.connect(uri, uri=True)
+    return sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_S if timeout is None else timeout,
+                           isolation_level=None)
+
+
+#: a temporary copy of a map older than this (seconds) is what a killed writer left: it is removed
+STALE_PART_S = 3600.0
+
+
+def clean_stale_parts(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporary copies (``.<stem>.XXXXXXXX.part.gpkg`` and their journals) that a writer killed
+    mid-write left beside ``target``, once they are older than :data:`STALE_PART_S`. Live copies of a running
+    writer are younger (it writes them continuously) and are kept.
+
+    :returns: the files removed.
+    """
+    p = Path(target)
+    pattern = re.compile(rf"^\.{re.escape(p.stem)}\.[A-Za-z0-9_]{{8}}\.part\.gpkg(-journal|-wal|-shm)?$")
+    removed = []
+    now = time.time()
+    try:
+        entries = list(p.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            if now - entry.lstat().st_mtime > STALE_PART_S and not entry.is_symlink():
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+@contextlib.contextmanager
+def write_lock(path: str | os.PathLike[str], timeout: float | None = None) -> Iterator[None]:
+    """Hold the map's SQLite write lock while it is rewritten through a copy.
+
+    Writers that copy the map, change the copy and rename it over the map
+    must hold this lock from the copy to the rename: otherwise the edits
+    another program commits in between are silently lost (they go into the
+    file that the rename throws away). Inside the block no other program can
+    commit; readers are not blocked. A map in WAL mode is checkpointed first,
+    so that the map file alone holds every committed change.
+
+    :raises OutputError: (code ``map.locked``) another program holds the lock
+        for longer than ``timeout`` (default :data:`LOCK_TIMEOUT_S`), or keeps
+        committed changes in the WAL that cannot be checkpointed.
+    """
+    p = Path(path)
+    con = _open_sqlite(p, readonly=False, timeout=timeout)
+    key = str(p.resolve())
+    try:
+        try:
+            wal = con.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+            if wal:
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls back a hot journal
+        except sqlite3.DatabaseError as exc:
+            if _is_lock_error(exc):
+                raise _locked_error(p) from None
+            if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+                raise OutputError("The map {path} is read-only; nothing was changed.", code="map.readonly",
+                                  path=str(p)) from None
+            raise InputError("{path} is damaged or not a GeoPackage: {reason}.", code="map.damaged",
+                             path=str(p), reason=str(exc)) from None
+        wal_file = Path(str(p) + "-wal")
+        if wal and wal_file.is_file() and wal_file.stat().st_size > 0:
+            raise _locked_error(p)
+        clean_stale_parts(p)  # no writer of this map is running now: left copies are stale
+        _LOCKS[key] = con
+        yield
+    finally:
+        _LOCKS.pop(key, None)
+        with contextlib.suppress(sqlite3.Error):
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+        con.close()
+
+
+#: the connections holding :func:`write_lock`, by resolved map path
+_LOCKS: dict[str, sqlite3.Connection] = {}
+
+
+def replace_map(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Put the finished copy ``tmp`` in the place of the map ``target``; ``tmp`` is removed.
+
+    Under :func:`write_lock` the copy's pages are written into the map through SQLite (its backup API)
+    instead of renaming the copy over the map: the map stays the same file, so a program that has it open
+    (QGIS with a layer loaded) reads the new content through its own connection. A rename would leave that
+    program on the old, unlinked file; in WAL mode its next commit would go into the map's write-ahead log
+    and corrupt the new map ("database disk image is malformed": measured). The copy is one SQLite
+    transaction: interrupted (disk full, killed), SQLite's journal rolls it back.
+    Without the lock (a new file, a copy being upgraded) the file is renamed.
+
+    :raises OutputError: the map cannot be written (disk full, read-only, locked for longer than
+        :data:`LOCK_TIMEOUT_S`); the map is unchanged.
+    """
+    t = Path(target)
+    con = _LOCKS.get(str(t.resolve()))
+    if con is None:
+        os.replace(tmp, t)
+        return
+    if con.in_transaction:
+        con.execute("ROLLBACK")  # the backup takes the write lock itself, at once
+    started = time.monotonic()
+
+    def give_up_when_locked(status: int, remaining: int, total: int) -> None:
+        if status in (5, 6) and time.monotonic() - started > LOCK_TIMEOUT_S:  # SQLITE_BUSY, SQLITE_LOCKED
+            raise _locked_error(t)
+
+    src = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True)
+    try:
+        src.backup(con, progress=give_up_when_locked)
+    except sqlite3.Error as exc:
+        raise OutputError("Could not write into the map {path}: {reason}; the map is unchanged.",
+                          code="map.write", path=str(t), reason=str(exc)) from None
+    finally:
+        src.close()
+    remove_quietly(Path(tmp))
 
 
 def read_map_info(path: str | os.PathLike[str]) -> MapInfo:
@@ -319,7 +502,7 @@ def read_map_info(path: str | os.PathLike[str]) -> MapInfo:
                     cats.append({k: feat.GetField(k) for k in ("code", "name_zh", "name_en", "colour")})
         finally:
             ds = None
-    return MapInfo(p, int(meta.get("schema_version", "0")), meta, layers, cats)
+    return MapInfo(p, schema_version_of(meta, p), meta, layers, cats)
 
 
 # --- schema upgrades -------------------------------------------------------
@@ -363,7 +546,7 @@ def upgrade_map(path: str | os.PathLike[str], progress: Progress | None = None) 
     """
     progress = progress or NullProgress()
     p = Path(path)
-    before = int(read_metadata(p).get("schema_version", "0"))
+    before = schema_version_of(read_metadata(p), p)
     if before > schema.SCHEMA_VERSION:
         raise SchemaError(
             "The map {path} has schema version {found}; this PipeMap understands up to {known}. "
@@ -379,9 +562,15 @@ def upgrade_map(path: str | os.PathLike[str], progress: Progress | None = None) 
         if version not in MIGRATIONS:
             raise SchemaError("No upgrade path from schema version {version} for {path}.", code="map.no_upgrade",
                               version=version, path=str(p))
+    with write_lock(p):
+        _upgrade_copy(p, before, progress)
+    return before, schema.SCHEMA_VERSION
+
+
+def _upgrade_copy(p: Path, before: int, progress: Progress) -> None:
     tmp = temp_path_beside(p, ".gpkg")
-    shutil.copy2(p, tmp)
     try:
+        shutil.copy2(p, tmp)  # inside the try: a full disk fails here too
         for version in range(before, schema.SCHEMA_VERSION):
             for step in MIGRATIONS[version]:
                 if callable(step):
@@ -401,11 +590,28 @@ def upgrade_map(path: str | os.PathLike[str], progress: Progress | None = None) 
                             (str(schema.SCHEMA_VERSION),))
         finally:
             con.close()
-        os.replace(tmp, p)
+        replace_map(tmp, p)
+    except PipeMapError:
+        remove_quietly(tmp)
+        raise
+    except (OSError, RuntimeError, sqlite3.Error) as exc:
+        remove_quietly(tmp)
+        if isinstance(exc, sqlite3.Error) and not _is_environment_error(exc):
+            raise  # a broken migration step is PipeMap's bug: keep its traceback
+        raise OutputError("Could not upgrade the map {path}: {reason}; the map is unchanged.", code="map.upgrade",
+                          path=str(p), reason=getattr(exc, "strerror", None) or str(exc)) from None
     except BaseException:
         remove_quietly(tmp)
         raise
-    return before, schema.SCHEMA_VERSION
+
+
+#: SQLite result codes that describe the machine, not the SQL: busy, locked, read-only, I/O error, full, cannot open
+_ENVIRONMENT_CODES = {5, 6, 8, 10, 13, 14}
+
+
+def _is_environment_error(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _ENVIRONMENT_CODES
 
 
 def ensure_current(path: str | os.PathLike[str], progress: Progress | None = None) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import profile as P  # noqa: N812
 from .errors import InputError
+from .gdalutil import write_text_atomic
 from .mapread import SegmentArrays, read_points, read_segments
 from .raster import DemSampler
 from .runs import find_run
@@ -94,8 +95,4 @@ def _plain(value: Any) -> Any:
 
 def write_figures(obj: Any, path: str | os.PathLike[str]) -> Path:
     """The figures drawn (depths, clearances...) as JSON beside the drawing."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.write_text(json.dumps(_plain(obj), ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_text_atomic(path, json.dumps(_plain(obj), ensure_ascii=False, indent=1), "figures")

@@ -1,11 +1,11 @@
-"""The PipeMap plugin object: menu, toolbar and Processing provider."""
+"""The PipeMap plugin object: menu, toolbar, the workbench dock and the Processing provider."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
@@ -27,6 +27,8 @@ class PipeMapPlugin:
         self.menu: QMenu | None = None
         self.toolbar = None
         self.actions: list[QAction] = []
+        self.dock = None
+        self.dock_action: QAction | None = None
         self.translator = install_translator()
 
     def tr(self, text: str) -> str:
@@ -76,6 +78,7 @@ class PipeMapPlugin:
         )
         self.menu.addSeparator()
         self._add_action(self.tr("PipeMap help"), self.tr("Open the PipeMap help"), self._open_help)
+        self._add_workbench(window)
 
         menubar = window.menuBar()
         actions = menubar.actions()
@@ -84,6 +87,43 @@ class PipeMapPlugin:
             menubar.insertMenu(actions[-1], self.menu)
         else:
             menubar.addMenu(self.menu)
+
+    def _add_workbench(self, window) -> None:
+        """The workbench dock (hidden until asked for) and the action that shows it,
+        first in the menu and on the toolbar."""
+        from .dock import PipeMapDock
+
+        self.dock = PipeMapDock(self.iface, window)
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        action = QAction(QIcon(str(ICON)), self.tr("PipeMap workbench"), window)
+        tip = self.tr("Show the PipeMap panel: map, GPR, checks, sharing and 3D")
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.setObjectName("PipeMapWorkbenchAction")
+        action.setCheckable(True)
+        action.toggled.connect(self._toggle_dock)
+        self.dock.visibilityChanged.connect(action.setChecked)
+        first_menu = self.menu.actions()[0] if self.menu.actions() else None
+        self.menu.insertAction(first_menu, action)
+        first_tool = self.toolbar.actions()[0] if self.toolbar.actions() else None
+        self.toolbar.insertAction(first_tool, action)
+        self.actions.append(action)
+        self.dock_action = action
+
+    def _toggle_dock(self, on: bool) -> None:
+        if self.dock is None:
+            return
+        if on:
+            self.dock.setUserVisible(True)
+        else:
+            self.dock.close()
+
+    def show_workbench(self):
+        """Show the workbench panel and return it."""
+        if self.dock is not None:
+            self.dock.setUserVisible(True)
+        return self.dock
 
     def _add_action(self, text: str, tip: str, slot, toolbar: bool = False) -> QAction:
         action = QAction(QIcon(str(ICON)), text, self.iface.mainWindow())
@@ -122,6 +162,13 @@ class PipeMapPlugin:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(PLUGIN_DIR / "resources" / "help" / "index.html")))
 
     def unload(self) -> None:
+        if self.dock is not None:
+            self.dock.cleanup()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.setParent(None)
+            self.dock.deleteLater()
+            self.dock = None
+            self.dock_action = None
         for action in self.actions:
             if self.menu is not None:
                 self.menu.removeAction(action)

@@ -59,6 +59,22 @@ def error_text(error: PipeMapError) -> str:
         return error.message
 
 
+def _remove_outputs(paths: list[Path]) -> None:
+    """Remove outputs a failed run created (with a GeoPackage's side files)."""
+    import contextlib
+    import shutil
+
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+        for side in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                Path(str(path) + side).unlink()
+
+
 def plain(value: Any) -> Any:
     """A value QVariant can hold: numpy scalars become Python numbers."""
     if value is None or isinstance(value, (str, bool, int, float)):
@@ -117,7 +133,11 @@ class FeedbackProgress:
         self.feedback.pushInfo(message)
 
     def warning(self, message: str) -> None:
-        self.feedback.reportError(message, False)
+        push = getattr(self.feedback, "pushWarning", None)  # QGIS >= 3.16
+        if push is not None:
+            push(message)
+        else:
+            self.feedback.reportError(message, False)
 
 
 def group_name(group_id: str) -> str:
@@ -127,6 +147,7 @@ def group_name(group_id: str) -> str:
         "gpr": QCoreApplication.translate("PipeMapAlgorithm", "Ground-penetrating radar"),
         "checks": QCoreApplication.translate("PipeMapAlgorithm", "Checks"),
         "exchange": QCoreApplication.translate("PipeMapAlgorithm", "Data sharing"),
+        "sharing": QCoreApplication.translate("PipeMapAlgorithm", "Data sharing"),
         "network": QCoreApplication.translate("PipeMapAlgorithm", "Network"),
     }
     return names.get(group_id, group_id)
@@ -165,10 +186,44 @@ class PipeMapAlgorithm(QgsProcessingAlgorithm):
         return path.as_uri() if path.is_file() else ""
 
     def processAlgorithm(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:
+        new_outputs = self._new_destinations(parameters, context)
         try:
-            return self.execute(parameters, context, feedback)
+            result = self.execute(parameters, context, feedback)
+            if feedback is not None and feedback.isCanceled():
+                raise QgsProcessingException(QCoreApplication.translate(
+                    "PipeMapAlgorithm", "Cancelled by the user; nothing was written."))
+            return result
         except PipeMapError as exc:
+            _remove_outputs(new_outputs)
             raise QgsProcessingException(error_text(exc)) from None
+        except BaseException:
+            _remove_outputs(new_outputs)
+            raise
+
+    def _new_destinations(self, parameters: dict[str, Any], context: Any) -> list[Path]:
+        """Output files and folders of this run that do not exist yet: a failed or cancelled run
+        removes them, so it leaves no partial output (files the user already had are never touched
+        here)."""
+        out: list[Path] = []
+        for definition in self.destinationParameterDefinitions():
+            value = parameters.get(definition.name())
+            if value is None:
+                continue
+            try:
+                if definition.type() in ("folderDestination", "fileDestination"):
+                    text = self.parameterAsString(parameters, definition.name(), context)
+                else:
+                    text = self.parameterAsOutputLayer(parameters, definition.name(), context)
+            except Exception:  # noqa: BLE001 - an unreadable value is reported by the algorithm itself
+                continue
+            text = (text or "").split("|", 1)[0].strip()
+            if not text or text.startswith(("memory:", "ogr:", "postgres:", "postgis:")) or "://" in text \
+                    or text == "TEMPORARY_OUTPUT" or "dbname=" in text:
+                continue
+            path = Path(text)
+            if path.is_absolute() and not path.exists() and not path.is_symlink():
+                out.append(path)
+        return out
 
     def execute(self, parameters: dict[str, Any], context: Any, feedback: Any) -> dict[str, Any]:
         raise NotImplementedError

@@ -180,6 +180,10 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"))
     parser.add_argument("--quick", action="store_true", help="small inputs (smoke run)")
     parser.add_argument("--segments", type=int, default=100_000)
+    parser.add_argument("--only", choices=("all", "checks", "network", "postgis", "load"), default="all",
+                        help="run only some benchmarks (checks: the clash check at city scale, issue 6; network: "
+                             "isolation on 1M segments, issue 12; postgis: in-database vs in-process checks, issue 9; "
+                             "load: 1M segments through import, checks and export + a 2 GB GPR file, issue 10)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -187,19 +191,43 @@ def main() -> int:
 
     use_checkout()
 
-    results = [bench_createmap(out)]
-    results += bench_import_and_tubes(out, 2_000 if args.quick else args.segments)
-    if REAL_DZT.is_file():
-        results.append(bench_gpr_read(out, 50 if args.quick else 1000))
-    results.append(bench_gpr_chain(2_000 if args.quick else 20_000))
-    from pipemap.core.gpr.picking import bench_picking
+    results: list[dict] = []
+    if args.only == "all":
+        results.append(bench_createmap(out))
+        results += bench_import_and_tubes(out, 2_000 if args.quick else args.segments)
+        if REAL_DZT.is_file():
+            results.append(bench_gpr_read(out, 50 if args.quick else 1000))
+        results.append(bench_gpr_chain(2_000 if args.quick else 20_000))
+        from pipemap.core.gpr.picking import bench_picking
 
-    pick = bench_picking(2_000 if args.quick else 20_000, 512)
-    pick["name"] = "gpr_pick"
-    results.append(pick)
-    if not args.quick:
-        pick["scaling"] = [{k: bench_picking(n, ns)[k] for k in ("n_traces", "n_samples", "total_s")}
-                           for n, ns in ((5_000, 512), (10_000, 512), (5_000, 1024))]
+        pick = bench_picking(2_000 if args.quick else 20_000, 512)
+        pick["name"] = "gpr_pick"
+        results.append(pick)
+        if not args.quick:
+            pick["scaling"] = [{k: bench_picking(n, ns)[k] for k in ("n_traces", "n_samples", "total_s")}
+                               for n, ns in ((5_000, 512), (10_000, 512), (5_000, 1024))]
+    from bench_checks import bench_checks, print_lines
+
+    if args.only in ("all", "checks"):
+        results += bench_checks(out, quick=args.quick)
+    network = None
+    if args.only in ("all", "network"):
+        from bench_network import bench_network
+
+        network = bench_network(out, quick=args.quick)
+    pg_results: list[dict] = []
+    if args.only in ("all", "postgis"):
+        from bench_pg import bench_pg
+
+        pg_results = bench_pg(out, quick=args.quick)
+        results += pg_results
+    load_lines: list[str] = []
+    if args.only == "load" and (ROOT / "scripts" / "load.py").is_file():
+        import load
+
+        res = load.run(out, quick=args.quick)
+        results.append(res)
+        load_lines = load.lines(res)
     for r in results:
         if r["name"] == "createmap":
             print(f"createmap      median {r['median_s'] * 1000:.0f} ms over {r['runs']} runs")
@@ -224,6 +252,18 @@ def main() -> int:
                   f"{r.get('stack_speedup', float('nan')):.0f}x")
             for sc in r.get("scaling", []):
                 print(f"               scaling: {sc['n_traces']:,} x {sc['n_samples']}: {sc['total_s']:.2f} s")
+    print_lines(results)
+    if network is not None:
+        from bench_network import print_lines as print_network
+
+        results.append(network)
+        print_network(network)
+    if pg_results:
+        from bench_pg import print_lines as print_pg_lines
+
+        print_pg_lines(pg_results)
+    for line in load_lines:
+        print(line)
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -2,9 +2,10 @@
 
 Runs the main job with the real qgis_process (through scripts/qgis_process.sh):
 creates an integrated map, imports the sample district's survey tables
-(reporting its seeded errors), builds true-size 3D pipes, renders 3D views
-and draws a longitudinal and a cross-section profile. Results go to
-build/demo/.
+(reporting its seeded errors), builds true-size 3D pipes, renders 3D views,
+draws a longitudinal and a cross-section profile, runs GPR and the GB 50289
+checks, and writes the checks report and the excavation notices. Results go
+to build/demo/.
 """
 
 from __future__ import annotations
@@ -51,9 +52,55 @@ def qgis_process_gl(*args: str) -> dict:
     return json.loads(proc.stdout[proc.stdout.index("{"):])
 
 
+NETWORKS = ROOT.parent / "shared" / "data" / "networks"
+MODELS = {"modena": (NETWORKS / "epanet_modena" / "MOD.inp", "EPSG:3003", ["ELEVATION_MEANS=0"]),
+          "chaohu": (NETWORKS / "swmm_chaohu_cn" / "chaohu.inp", "EPSG:4547", [])}
+
+
+def burst_main(target: Path, out: Path) -> None:
+    """A water main bursts: which valves to close, in which order; the crew's one-page sheet."""
+    from pipemap.core.network.graph import load_graphs
+    from pipemap.core.network.isolate import isolate
+
+    print("12. Burst main: valves to close and the response sheet (pipemap:topologycheck, pipemap:isolate)")
+    r = qgis_process("run", "pipemap:topologycheck", "--json", "--", f"MAP={target}",
+                     f"OUTPUT={out / 'topology.gpkg'}")["results"]
+    print("   topology: " + ", ".join(f"{k} {v}" for k, v in sorted(r.items()) if isinstance(v, (int, float))))
+    g = load_graphs(target, ["JS"])["JS"]
+    # the first water main whose isolation needs at least two valves closed
+    edge = next((e for e in range(g.n_edges) if isolate(g, e).valves_to_close >= 2), 0)
+    x, y = g.midpoint(edge)
+    sheet = out / "burst_response_sheet.pdf"
+    r = qgis_process("run", "pipemap:isolate", "--json", "--", f"MAP={target}", f"FAILURE={x:.3f},{y:.3f} [EPSG:4547]",
+                     f"VALVES={out / 'burst_valves.gpkg'}", f"SEGMENTS={out / 'burst_segments.gpkg'}",
+                     f"NODES={out / 'burst_nodes.gpkg'}", f"SHEET={sheet}")["results"]
+    print(f"   burst on {r['FAILED_SEGMENT']} ({r['CATEGORY_USED']}): "
+          + ", ".join(f"{k} {v}" for k, v in sorted(r.items()) if isinstance(v, (int, float))) + f" -> {sheet}")
+
+
+def import_model(name: str, out: Path) -> None:
+    """Optional step: a real public hydraulic model into its own integrated map."""
+    path, crs, extra = MODELS.get(name, (Path(name), "", []))
+    print(f"13. A hydraulic model into a map (pipemap:importmodel): {path}")
+    if not path.is_file():
+        print(f"   (skipped: {path} is not here)")
+        return
+    target = out / f"model_{path.stem}.gpkg"
+    qgis_process("run", "pipemap:createmap", "--json", "--", f"OUTPUT={target}", f"CRS={crs or 'EPSG:4547'}",
+                 "OVERWRITE=true")
+    r = qgis_process("run", "pipemap:importmodel", "--json", "--", f"INPUT={path}", f"MAP={target}",
+                     *([f"CRS={crs}"] if crs else []), *extra,
+                     f"OUTPUT_ISSUES={out / f'model_{path.stem}_issues.gpkg'}")["results"]
+    print(f"   {r['FORMAT']}: {r['SEGMENTS_WRITTEN']} segments, {r['POINTS_WRITTEN']} points; {r['ERRORS']} errors, "
+          f"{r['WARNINGS']} warnings -> {target}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "build" / "demo"))
+    parser.add_argument("--model", nargs="?", const="modena", default=None,
+                        help="also import a hydraulic model (pipemap:importmodel): an .inp path, or 'modena' "
+                             "(EPANET, EPSG:3003) / 'chaohu' (SWMM) from ../shared/data/networks")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -167,11 +214,36 @@ def main() -> int:
                    '"depth": 2.5}, "geometry": {"type": "Polygon", "coordinates": [[[538030, 3379975], '
                    '[538080, 3379975], [538080, 3380025], [538030, 3380025], [538030, 3379975]]]}}]}',
                    encoding="utf-8")
+    notices = out / "excavation_reports"
     r = qgis_process("run", "pipemap:excavationcheck", "--json", "--", f"MAP={target}", f"EXCAVATIONS={pit}",
                      "EXC_ID_FIELD=id", "DEPTH_FIELD=depth", f"GROUND={district.dem}",
-                     f"OUTPUT={out / 'check_excavation.gpkg'}")["results"]
+                     f"OUTPUT={out / 'check_excavation.gpkg'}", f"REPORT_FOLDER={notices}")["results"]
     print(f"   excavation K1 (50 x 50 m, 2.5 m deep): {r['FAIL']} pipes reached, {r['UNCERTAIN']} uncertain "
           f"-> {out / 'check_excavation.gpkg'}")
+    print(f"   notices to the owners: {', '.join(sorted(p.name for p in notices.iterdir()))} in {r['REPORT_FOLDER']}")
+    print("10. Checks report (pipemap:checksreport, HTML and PDF)")
+    r = qgis_process("run", "pipemap:checksreport", "--json", "--", f"CLASH={out / 'check_clash.gpkg'}",
+                     f"COVER={out / 'check_cover.gpkg'}", f"EXCAVATION={out / 'check_excavation.gpkg'}",
+                     f"MAP={target}", "SNAPSHOTS=6", "TITLE=PipeMap demo district: GB 50289 checks",
+                     f"OUTPUT_HTML={out / 'checks_report.html'}", f"OUTPUT_PDF={out / 'checks_report.pdf'}")["results"]
+    print(f"   {r['FINDINGS']} findings -> {r['OUTPUT_HTML']}, {r['OUTPUT_PDF']}")
+    print("11. A 'planning' share package for the other departments (pipemap:export, pipemap:verifyexport)")
+    share = out / "share_planning"
+    picks = out / "gpr_district_picks.gpkg"
+    formats = "0,1,2,3,4,5,6,7,8" + (",9" if picks.is_file() else "")
+    r = qgis_process("run", "pipemap:export", "--json", "--", f"MAP={target}", f"FORMAT={formats}", "PROFILE=1",
+                     *([f"PICKS={picks}"] if picks.is_file() else []), "OVERWRITE=true",
+                     f"OUTPUT={share}")["results"]
+    manifest = json.loads(Path(r["MANIFEST"]).read_text(encoding="utf-8"))
+    print(f"   {r['FILES']} files, {r['FEATURES']} features in {share} (profile {manifest['profile']['name']}; "
+          f"formats {', '.join(manifest['formats'])})")
+    print("   withheld: " + "; ".join(f"{k} x{v}" for k, v in sorted(manifest["removed"].items())))
+    v = qgis_process("run", "pipemap:verifyexport", "--json", "--", f"PACKAGE={share}")["results"]
+    print(f"   manifest {r['MANIFEST']}: {v['CHECKED']} files verified against their SHA-256, "
+          f"{'intact' if v['VALID'] else 'NOT intact'}")
+    burst_main(target, out)
+    if args.model:
+        import_model(args.model, out)
     print(f"Done in {time.perf_counter() - started:.0f} s. Everything is in {out}")
     return 0
 

@@ -11,7 +11,7 @@ started=$(date +%s)
 APT_PACKAGES=(qgis qgis-providers python3-qgis python3-gdal gdal-bin python3-pyproj python3-numpy
   python3-psycopg2 python3-venv python3-pip python3-pytest xvfb xauth libgl1-mesa-dri
   postgresql postgresql-postgis gcc libc6-dev make pyqt5-dev-tools qttools5-dev-tools git zip unzip
-  python3-matplotlib python3-scipy fonts-wqy-microhei)
+  python3-matplotlib python3-scipy fonts-wqy-microhei poppler-utils)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

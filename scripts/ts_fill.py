@@ -22,11 +22,20 @@ def main(ts_path: str, json_path: str) -> int:
         tr = message.find("translation")
         if tr is None:
             tr = ET.SubElement(message, "translation")
-        if tr.get("type") not in ("unfinished", None) and tr.text:
+        forms = tr.findall("numerusform")
+        done = all((f.text or "").strip() for f in forms) if forms else bool((tr.text or "").strip())
+        if done and tr.get("type") != "unfinished":
             continue
-        if tr.get("type") is None and tr.text:
-            continue
-        if source in table:
+        if message.get("numerus") == "yes" and source in table:
+            # one plural form in Chinese: the translation goes inside a single <numerusform>
+            for extra in forms[1:]:
+                tr.remove(extra)
+            form = forms[0] if forms else ET.SubElement(tr, "numerusform")
+            form.text = table[source]
+            tr.text = None
+            tr.attrib.pop("type", None)
+            filled += 1
+        elif source in table:
             tr.text = table[source]
             tr.attrib.pop("type", None)
             filled += 1

@@ -100,3 +100,25 @@ def imported_district(tmp_path_factory):
     mapfile.create_map(target, "EPSG:4547")
     assert importer.import_survey(target, district.tables).committed
     return target, district
+
+
+@pytest.fixture(autouse=True)
+def _genuine_json_encoder():
+    """cjio (an independent reader some tests use) replaces the standard library's JSON float
+    encoder process-wide when it is imported, which would change what PipeMap's own JSON
+    writers produce in later tests. PipeMap never imports cjio; the tests undo its patch."""
+    import builtins
+    import json.encoder
+
+    try:
+        from _json import make_encoder as c_make_encoder
+    except ImportError:  # pragma: no cover - CPython always has it
+        c_make_encoder = None
+
+    def restore():
+        json.encoder.c_make_encoder = c_make_encoder
+        json.encoder.float = builtins.float
+
+    restore()
+    yield
+    restore()

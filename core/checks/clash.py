@@ -46,7 +46,7 @@ from ..errors import PipeMapError
 from ..progress import NullProgress, Progress, check_cancel
 from . import geometry as geo
 from .pipes import Ground, Pipes
-from .rules import CLASS_MISSING, ORDER_RANK, ORDER_RULE, ORDER_RULE_ADVISORY, RuleSet
+from .rules import CLASS_MISSING, ORDER_RANK, ORDER_RULE, ORDER_RULE_ADVISORY, RuleSet, factorize
 from .verdict import ADVICE, V_FAIL, V_PASS, V_UNCERTAIN, V_UNKNOWN, VERDICTS, FindingTable, decide, severity
 
 #: plan size assumed, only to decide what to report, for a pipe without a size
@@ -104,8 +104,15 @@ def _candidate_chunks(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.nda
     """Yield (i, j) piece pairs whose reach-grown boxes intersect, pipe[i] < pipe[j]."""
     import shapely
 
-    boxes = shapely.box(np.minimum(x0, x1) - reach, np.minimum(y0, y1) - reach, np.maximum(x0, x1) + reach,
-                        np.maximum(y0, y1) + reach)
+    # each grown box as the diagonal of it (a two-point line has the same envelope as the box, and the tree
+    # and a query without predicate only look at envelopes): cheaper to make than polygons
+    corners = np.empty((len(x0), 2, 2))
+    corners[:, 0, 0] = np.minimum(x0, x1) - reach
+    corners[:, 0, 1] = np.minimum(y0, y1) - reach
+    corners[:, 1, 0] = np.maximum(x0, x1) + reach
+    corners[:, 1, 1] = np.maximum(y0, y1) + reach
+    boxes = shapely.linestrings(corners)
+    del corners
     tree = shapely.STRtree(boxes)
     n = len(boxes)
     for lo in range(0, n, chunk):
@@ -156,39 +163,50 @@ def check_clash(pipes: Pipes, rules: RuleSet, ground: Ground | None = None, *, s
 
     x0, y0 = V[start, 0], V[start, 1]
     x1, y1 = V[start + 1, 0], V[start + 1, 1]
+    P0, P1 = V[start, :2], V[start + 1, :2]  # plan start and end of every piece
+    Z0, Z1 = V[start, 2], V[start + 1, 2]
     first_piece = start == pipes.offsets[seg_pipe]
     last_piece = start + 1 == pipes.offsets[seg_pipe + 1] - 1
-    cat = pipes.category
+    cat = factorize(pipes.category)[0] if m else np.zeros(0, dtype=np.int64)  # equal codes: equal categories
+    end0, end1 = pipes.endpoints()
+    # parts of one multi-part feature share its id: a feature is never compared with itself
+    ids_list = pipes.ids.tolist()
+    feature_code = None
+    if len(set(ids_list)) < len(ids_list):
+        feature_code = np.unique(np.asarray(ids_list, dtype=str), return_inverse=True)[1]
     kept: dict[str, list[np.ndarray]] = {k: [] for k in ("pa", "pb", "d", "x", "y", "za", "zb", "cross", "stack",
                                                         "tee")}
     n_candidates = 0
     for i, j, frac in _candidate_chunks(x0, y0, x1, y1, reach[seg_pipe], seg_pipe, chunk):
         n_candidates += len(i)
         pa, pb = seg_pipe[i], seg_pipe[j]
-        p0 = np.column_stack([x0[i], y0[i]])
-        p1 = np.column_stack([x1[i], y1[i]])
-        q0 = np.column_stack([x0[j], y0[j]])
-        q1 = np.column_stack([x1[j], y1[j]])
+        p0, p1, q0, q1 = P0[i], P1[i], P0[j], P1[j]
         s, t = geo.closest_params(p0, p1, q0, q1)
         ca = p0 + s[:, None] * (p1 - p0)
         cb = q0 + t[:, None] * (q1 - q0)
         d = np.hypot(ca[:, 0] - cb[:, 0], ca[:, 1] - cb[:, 1])
+        del p0, p1, q0, q1
         keep = d <= reach[pa] + reach[pb]
+        if feature_code is not None:
+            keep &= feature_code[pa] != feature_code[pb]
         if not keep.all():
             i, j, pa, pb, s, t, d, ca, cb = (a[keep] for a in (i, j, pa, pb, s, t, d, ca, cb))
-            p0, p1, q0, q1 = p0[keep], p1[keep], q0[keep], q1[keep]
-        za = V[start[i], 2] + s * (V[start[i] + 1, 2] - V[start[i], 2])
-        zb = V[start[j], 2] + t * (V[start[j] + 1, 2] - V[start[j], 2])
+        za = Z0[i] + s * (Z1[i] - Z0[i])
+        zb = Z0[j] + t * (Z1[j] - Z0[j])
         near = np.flatnonzero(d <= endpoint_tol_m)
+        if len(near):
+            # pipes sharing an endpoint are skipped whatever their pieces do: no stack or tee test for them
+            near = near[~_shared_endpoint(end0, end1, pa[near], pb[near], endpoint_tol_m)]
         stack = np.zeros(len(d), dtype=bool)
         tee = np.zeros(len(d), dtype=bool)
         if len(near):
-            stack[near] = geo.collinear_overlap(p0[near], p1[near], q0[near], q1[near], endpoint_tol_m)
+            i_n, j_n = i[near], j[near]
+            stack[near] = geo.collinear_overlap(P0[i_n], P1[i_n], P0[j_n], P1[j_n], endpoint_tol_m)
             same = near[cat[pa[near]] == cat[pb[near]]]
             if len(same):
-                tee[same] = _endpoint_on_other(p0[same], p1[same], q0[same], q1[same], first_piece[i[same]],
-                                               last_piece[i[same]], first_piece[j[same]], last_piece[j[same]],
-                                               endpoint_tol_m)
+                i_s, j_s = i[same], j[same]
+                tee[same] = _endpoint_on_other(P0[i_s], P1[i_s], P0[j_s], P1[j_s], first_piece[i_s],
+                                               last_piece[i_s], first_piece[j_s], last_piece[j_s], endpoint_tol_m)
         for k, v in (("pa", pa), ("pb", pb), ("d", d), ("x", (ca[:, 0] + cb[:, 0]) / 2),
                      ("y", (ca[:, 1] + cb[:, 1]) / 2), ("za", za), ("zb", zb), ("cross", d <= cross_tol_m),
                      ("stack", stack), ("tee", tee)):
@@ -203,7 +221,8 @@ def check_clash(pipes: Pipes, rules: RuleSet, ground: Ground | None = None, *, s
     del kept
 
     findings, counts = _reduce_and_judge(pipes, rules, rec, hc, vc, up, ud, h_bound, v_bound, strict, include_pass,
-                                         crossing_order, no_rule_m, endpoint_tol_m)
+                                         crossing_order, no_rule_m, endpoint_tol_m,
+                                         cat_code=cat)
     counts["piece_pairs_candidate"] = n_candidates
     counts["piece_pairs_near"] = len(rec["d"])
     counts["pipes"] = m
@@ -221,6 +240,15 @@ def _bound(max_partner: np.ndarray, codes: np.ndarray, status: np.ndarray) -> np
     overall = float(finite.max()) if len(finite) else np.nan
     out = np.where(codes >= 0, max_partner[np.maximum(codes, 0)] if len(max_partner) else np.nan, np.nan)
     return np.where(status == CLASS_MISSING, overall, out)
+
+
+def _shared_endpoint(a0: np.ndarray, a1: np.ndarray, pa: np.ndarray, pb: np.ndarray, tol: float) -> np.ndarray:
+    """Pipes pa and pb share an endpoint in plan (within tol)."""
+    shared = np.zeros(len(pa), dtype=bool)
+    for ea in (a0, a1):
+        for eb in (a0, a1):
+            shared |= np.hypot(ea[pa, 0] - eb[pb, 0], ea[pa, 1] - eb[pb, 1]) <= tol
+    return shared
 
 
 def _endpoint_on_other(p0, p1, q0, q1, p_first, p_last, q_first, q_last, tol) -> np.ndarray:
@@ -245,23 +273,25 @@ def _group_min(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _reduce_and_judge(pipes: Pipes, rules: RuleSet, rec: dict[str, np.ndarray], hc, vc, up, ud, h_bound, v_bound,
                       strict: bool, include_pass: bool, crossing_order: str, no_rule_m: float,
-                      endpoint_tol_m: float) -> tuple[ClashFindings, dict[str, int]]:
+                      endpoint_tol_m: float, *, cat_code: np.ndarray | None = None
+                      ) -> tuple[ClashFindings, dict[str, int]]:
     m = len(pipes)
     key = rec["pa"] * np.int64(max(m, 1)) + rec["pb"]
-    pair_key, first, starts, order = _group_min(key, rec["d"])
+    _, first, starts, order = _group_min(key, rec["d"])
     any_tee = np.logical_or.reduceat(rec["tee"][order], starts) if len(starts) else np.zeros(0, dtype=bool)
     any_stack = np.logical_or.reduceat(rec["stack"][order], starts) if len(starts) else np.zeros(0, dtype=bool)
     any_cross = np.logical_or.reduceat(rec["cross"][order], starts) if len(starts) else np.zeros(0, dtype=bool)
+    group = np.empty(len(key), dtype=np.int64)  # the pipe pair (group) of every piece pair
+    group[order] = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(key)]))
     del order
     pa = rec["pa"][first]
     pb = rec["pb"][first]
     # pipe-level exclusions
     a0, a1 = pipes.endpoints()
-    shared = np.zeros(len(pa), dtype=bool)
-    for ea in (a0, a1):
-        for eb in (a0, a1):
-            shared |= np.hypot(ea[pa, 0] - eb[pb, 0], ea[pa, 1] - eb[pb, 1]) <= endpoint_tol_m
-    same_cat = pipes.category[pa] == pipes.category[pb]
+    shared = _shared_endpoint(a0, a1, pa, pb, endpoint_tol_m)
+    if cat_code is None:
+        cat_code = factorize(pipes.category)[0] if m else np.zeros(0, dtype=np.int64)
+    same_cat = cat_code[pa] == cat_code[pb]
     tee = ~shared & same_cat & any_tee
     skip = shared | tee
     counts = {"pairs_near": int(len(pa)), "skipped_shared_endpoint": int(shared.sum()), "skipped_tee": int(tee.sum())}
@@ -287,7 +317,7 @@ def _reduce_and_judge(pipes: Pipes, rules: RuleSet, rec: dict[str, np.ndarray], 
         rsum_s = np.where(np.isfinite(rh[a]), rh[a], UNKNOWN_RADIUS_SEARCH_M) + \
             np.where(np.isfinite(rh[b]), rh[b], UNKNOWN_RADIUS_SEARCH_M)
         status_missing = (pipes.h_status[a] == CLASS_MISSING) | (pipes.h_status[b] == CLASS_MISSING)
-        parts.append(_judge(np.where(is_stack, KIND_STACKED, KIND_HORIZONTAL).astype(object), a, b, clearance, req,
+        parts.append(_judge(_H_KINDS[is_stack.astype(np.int64)], a, b, clearance, req,
                             ridx, u, bound, dist - rsum_s, status_missing, needs_dn, np.zeros(len(a), dtype=bool),
                             rules.horizontal.verified, rules.horizontal.rule_ids, rec["x"][f], rec["y"][f],
                             rec["za"][f], rec["zb"][f], strict, include_pass, no_rule_m))
@@ -296,8 +326,7 @@ def _reduce_and_judge(pipes: Pipes, rules: RuleSet, rec: dict[str, np.ndarray], 
     cross_rec = np.flatnonzero(rec["cross"])
     if len(cross_rec) and crossing.any():
         ckey = key[cross_rec]
-        live_keys = pair_key[crossing]
-        inlive = np.isin(ckey, live_keys)
+        inlive = crossing[group[cross_rec]]
         cross_rec, ckey = cross_rec[inlive], ckey[inlive]
         ca_, cb_ = rec["pa"][cross_rec], rec["pb"][cross_rec]
         vcl = np.abs(rec["za"][cross_rec] - rec["zb"][cross_rec]) - rv[ca_] - rv[cb_]
@@ -319,7 +348,7 @@ def _reduce_and_judge(pipes: Pipes, rules: RuleSet, rec: dict[str, np.ndarray], 
                             no_z, rules.vertical.verified, rules.vertical.rule_ids, rec["x"][rows], rec["y"][rows],
                             rec["za"][rows], rec["zb"][rows], strict, include_pass, no_rule_m))
         if crossing_order != "none":
-            parts.append(_order(pipes, rec, cross_rec, ckey, ud, crossing_order, strict, include_pass))
+            parts.append(_order(pipes, rec, cross_rec, ckey, ud, crossing_order, strict, include_pass, cat_code))
 
     out = _assemble(pipes, parts, hc, vc, rules)
     evaluated = np.concatenate([p["all_verdicts"] for p in parts]) if parts else np.zeros(0, dtype=np.int8)
@@ -335,14 +364,15 @@ def _judge(kind, a, b, clearance, req, ridx, u, bound, clearance_search, status_
     """Verdicts, reasons and the report mask for one kind of figure."""
     margin = clearance - req
     codes = decide(margin, u)
-    reason = np.full(len(a), "", dtype=object)
+    reason_code = np.zeros(len(a), dtype=np.int8)  # index into _REASONS; later reasons win
     no_rule = ~np.isfinite(req) & ~status_missing & ~needs_dn
     no_acc = ~np.isfinite(u)
     no_size = ~np.isfinite(clearance) & ~no_z
     for mask, r in ((no_acc, R_NO_ACCURACY), (no_rule, R_NO_RULE), (needs_dn, R_MISSING_DN),
                     (status_missing, R_CLASS_MISSING), (no_size, R_NO_SIZE), (no_z, R_NO_Z)):
-        reason[mask] = r
-    unknown = reason != ""
+        reason_code[mask] = _REASON_CODE[r]
+    reason = _REASONS[reason_code]
+    unknown = reason_code != 0
     codes[unknown] = V_UNKNOWN
     u_s = np.where(np.isfinite(u), u, UNKNOWN_U_SEARCH_M)
     with np.errstate(invalid="ignore"):
@@ -358,7 +388,7 @@ def _judge(kind, a, b, clearance, req, ridx, u, bound, clearance_search, status_
     ver = np.where(ridx >= 0, verified[np.maximum(ridx, 0)], False) if len(verified) else np.zeros(len(a), bool)
     sev = severity(codes, ver, strict)
     rid = np.where(ridx >= 0, rule_ids[np.maximum(ridx, 0)], "").astype(object)
-    rid[reason == R_NO_RULE] = "no_rule"
+    rid[reason_code == _REASON_CODE[R_NO_RULE]] = "no_rule"
     r = report
     return {"kind": kind[r], "a": a[r], "b": b[r], "required": req[r], "clearance": clearance[r], "margin": margin[r],
             "u": u[r], "codes": codes[r], "rule_id": rid[r], "severity": sev[r], "reason": reason[r], "x": x[r],
@@ -366,21 +396,41 @@ def _judge(kind, a, b, clearance, req, ridx, u, bound, clearance_search, status_
             "no_rule": int(np.sum(no_rule & could_fail))}
 
 
-def _order_rank(pipes: Pipes) -> tuple[np.ndarray, np.ndarray]:
-    """(rank, group) per pipe for 4.1.12; rank 0 = not ranked; group 1 water, 2 reclaimed, 3 drainage, 0 other."""
-    cat = pipes.category.astype(str)
-    sub = pipes.subcategory.astype(str)
-    key = np.where((cat == "JS") & (sub == "ZS"), "RW",
-                   np.where(cat == "PS", np.where(sub == "YS", "YS", np.where(np.isin(sub, ["WS", "HS"]), "WS", "PS")),
-                            cat))
-    rank = np.array([ORDER_RANK.get(k, 0) for k in key], dtype=float) if len(key) else np.zeros(0)
-    rank[key == "PS"] = 7.5  # drainage of unknown kind: below reclaimed water, storm/sewer order unknown
-    group = np.select([key == "JS", key == "RW", np.isin(key, ["YS", "WS", "PS"])], [1, 2, 3], 0)
-    return rank, group
+def _order_rank(pipes: Pipes, cat_code: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(rank, group) per pipe for 4.1.12; rank 0 = not ranked; group 1 water, 2 reclaimed, 3 drainage, 0 other.
+
+    :param cat_code: ``factorize(pipes.category)[0]`` when already known.
+    """
+    m = len(pipes)
+    if not m:
+        return np.zeros(0), np.zeros(0, dtype=int)
+    # evaluated once per distinct (category, subcategory)
+    if cat_code is None:
+        cat_code = factorize(pipes.category)[0]
+    first_of_cat = np.full(int(cat_code.max()) + 1, -1, dtype=np.int64)
+    first_of_cat[cat_code[::-1]] = np.arange(m - 1, -1, -1)  # the first pipe of each category code
+    cat_values = pipes.category[first_of_cat]
+    sub_code, sub_values = factorize(pipes.subcategory)
+    pairs, pair_code = np.unique(cat_code * np.int64(len(sub_values)) + sub_code, return_inverse=True)
+    pair_code = pair_code.ravel()
+    keys = []
+    for p in pairs.tolist():
+        cat, sub = str(cat_values[p // len(sub_values)]), str(sub_values[p % len(sub_values)])
+        if cat == "JS" and sub == "ZS":
+            keys.append("RW")
+        elif cat == "PS":
+            keys.append("YS" if sub == "YS" else "WS" if sub in ("WS", "HS") else "PS")
+        else:
+            keys.append(cat)
+    # drainage of unknown kind: below reclaimed water, storm/sewer order unknown
+    rank = np.array([7.5 if k == "PS" else ORDER_RANK.get(k, 0) for k in keys], dtype=float)
+    group = np.array([1 if k == "JS" else 2 if k == "RW" else 3 if k in ("YS", "WS", "PS") else 0 for k in keys])
+    return rank[pair_code], group[pair_code]
 
 
-def _order(pipes: Pipes, rec, cross_rec, ckey, ud, crossing_order, strict, include_pass) -> dict[str, Any]:
-    rank, group = _order_rank(pipes)
+def _order(pipes: Pipes, rec, cross_rec, ckey, ud, crossing_order, strict, include_pass,
+           cat_code: np.ndarray | None = None) -> dict[str, Any]:
+    rank, group = _order_rank(pipes, cat_code)
     a, b = rec["pa"][cross_rec], rec["pb"][cross_rec]
     ra, rb = rank[a], rank[b]
     mandatory = (group[a] > 0) & (group[b] > 0) & (group[a] != group[b])
@@ -403,11 +453,12 @@ def _order(pipes: Pipes, rec, cross_rec, ckey, ud, crossing_order, strict, inclu
     margin = np.where(any_nan, np.nan, diff[ofirst])
     u = ud[upper] + ud[lower]
     codes = decide(margin, u)
-    reason = np.where(any_nan, R_NO_Z, np.where(~np.isfinite(u), R_NO_ACCURACY, "")).astype(object)
+    reason = _REASONS[np.where(any_nan, _REASON_CODE[R_NO_Z],
+                               np.where(~np.isfinite(u), _REASON_CODE[R_NO_ACCURACY], 0))]
     is_mand = mandatory[rows]
     verified = np.zeros(len(rows), dtype=bool) | ORDER_RULE.verified
     sev = severity(codes, verified, strict)
-    rid = np.where(is_mand, ORDER_RULE.rule_id, ORDER_RULE_ADVISORY.rule_id).astype(object)
+    rid = np.array([ORDER_RULE_ADVISORY.rule_id, ORDER_RULE.rule_id], dtype=object)[is_mand.astype(np.int64)]
     report = np.ones(len(rows), dtype=bool) if include_pass else (codes != V_PASS)
     r = report
     x = rec["x"][cross_rec[rows]]
@@ -435,7 +486,7 @@ def _assemble(pipes: Pipes, parts: list[dict[str, Any]], hc, vc, rules: RuleSet)
     vert = kind == KIND_VERTICAL
     cls_a = np.where(vert, pipes.v_class[a], pipes.h_class[a]).astype(object) if len(a) else np.zeros(0, object)
     cls_b = np.where(vert, pipes.v_class[b], pipes.h_class[b]).astype(object) if len(b) else np.zeros(0, object)
-    advice = np.array([ADVICE[int(c)] for c in codes], dtype=object) if len(codes) else np.zeros(0, dtype=object)
+    advice = _ADVICE[codes] if len(codes) else np.zeros(0, dtype=object)
     return ClashFindings(
         pipe_a=pipes.ids[a], pipe_b=pipes.ids[b], index_a=a, index_b=b, kind=kind, required_m=col("required"),
         clearance_m=col("clearance"), margin_m=col("margin"), uncertainty_m=col("u"),
@@ -443,6 +494,15 @@ def _assemble(pipes: Pipes, parts: list[dict[str, Any]], hc, vc, rules: RuleSet)
         severity=col("severity", object), reason=col("reason", object), advice=advice, x=col("x"), y=col("y"),
         z_a=col("za"), z_b=col("zb"), category_a=pipes.category[a], category_b=pipes.category[b], class_a=cls_a,
         class_b=cls_b)
+
+
+#: the reasons of UNKNOWN findings by code ("" = none)
+_REASONS = np.array(["", R_NO_Z, R_NO_SIZE, R_CLASS_MISSING, R_MISSING_DN, R_NO_RULE, R_NO_ACCURACY], dtype=object)
+_REASON_CODE = {r: k for k, r in enumerate(_REASONS.tolist())}
+#: the advice text by verdict code
+_ADVICE = np.array([ADVICE[k] for k in range(len(VERDICTS))], dtype=object)
+#: horizontal / stacked kind by "is stacked"
+_H_KINDS = np.array([KIND_HORIZONTAL, KIND_STACKED], dtype=object)
 
 
 # --- benchmark ------------------------------------------------------------------------------------------------

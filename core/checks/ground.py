@@ -40,6 +40,10 @@ def require_same_crs(ground_crs: str | None, pipes_crs: str | None) -> None:
 
     a = spatial_reference(ground_crs)
     b = spatial_reference(pipes_crs)
+    # only the horizontal part matters: point clouds often carry a compound CRS (e.g. CGCS2000 + 1985 heights)
+    for srs in (a, b):
+        if srs.IsCompound():
+            srs.StripVertical()
     if not a.IsSame(b):
         raise InputError("The ground surface is in {crs_a} but the pipes are in {crs_b}: reproject one of them "
                          "first.", code="check.ground_crs", crs_a=a.GetName() or "another CRS",
@@ -105,9 +109,16 @@ class TinGround:
 
     @classmethod
     def from_las(cls, path: str | os.PathLike[str], ground_class: int = 2,
-                 bbox: tuple[float, float, float, float] | None = None, chunk: int = 2_000_000) -> TinGround:
+                 bbox: tuple[float, float, float, float] | None = None, chunk: int = 2_000_000,
+                 crs: str | None = None) -> TinGround:
         """The ground-class points of a LAS/LAZ file (read in chunks, optionally inside ``bbox``
-        (xmin, ymin, xmax, ymax), which keeps a large cloud's triangulation small)."""
+        (xmin, ymin, xmax, ymax), which keeps a large cloud's triangulation small).
+
+        :param crs: the pipes' CRS: when given and the file declares another one, :func:`require_same_crs`
+            raises before any point is read (a cloud in another CRS would otherwise only show up as
+            "no ground points in the area"). ``.wkt`` of the result is ``""`` when the file declares no
+            CRS (or one that cannot be read).
+        """
         try:
             import laspy
         except ImportError:
@@ -118,32 +129,59 @@ class TinGround:
             raise InputError("The point cloud {path} does not exist.", code="check.las_missing", path=str(p))
         xs, ys, zs = [], [], []
         n_total = 0
+        n_class = 0
         try:
             with laspy.open(str(p)) as reader:
-                wkt = ""
-                try:
-                    crs = reader.header.parse_crs()
-                    wkt = crs.to_wkt() if crs is not None else ""
-                except Exception:  # noqa: BLE001 -- a CRS we cannot parse is treated as unknown
-                    wkt = ""
+                wkt = _las_crs_wkt(reader.header)
+                if crs:
+                    require_same_crs(wkt, crs)
                 for pts in reader.chunk_iterator(chunk):
                     n_total += len(pts)
                     sel = np.asarray(pts.classification) == ground_class
                     x = np.asarray(pts.x)[sel]
                     y = np.asarray(pts.y)[sel]
                     z = np.asarray(pts.z)[sel]
+                    n_class += len(x)
                     if bbox is not None:
                         inb = (x >= bbox[0]) & (x <= bbox[2]) & (y >= bbox[1]) & (y <= bbox[3])
                         x, y, z = x[inb], y[inb], z[inb]
                     xs.append(x)
                     ys.append(y)
                     zs.append(z)
-        except (OSError, laspy.errors.LaspyException) as exc:
+        except InputError:
+            raise
+        except (OSError, ValueError, laspy.errors.LaspyException) as exc:
             raise InputError("The point cloud {path} cannot be read: {reason}", code="check.las_read", path=str(p),
-                             reason=str(exc)) from None
+                             reason=str(exc) or type(exc).__name__) from None
+        except Exception as exc:  # noqa: BLE001 -- the LAZ backend (lazrs) raises its own error types
+            if "laz" not in type(exc).__module__.lower() and "laz" not in type(exc).__name__.lower():
+                raise
+            raise InputError("The point cloud {path} cannot be read: {reason}", code="check.las_read", path=str(p),
+                             reason=str(exc) or type(exc).__name__) from None
         x = np.concatenate(xs) if xs else np.zeros(0)
+        if len(x) == 0 and n_class and bbox is not None:
+            raise InputError("The point cloud {path} has {n} ground-class ({cls}) points but none near the pipes "
+                             "(x {xmin:.1f} to {xmax:.1f}, y {ymin:.1f} to {ymax:.1f}): is it of the same area and "
+                             "in the pipes' CRS?", code="check.las_elsewhere", path=str(p), cls=ground_class,
+                             n=n_class, xmin=bbox[0], xmax=bbox[2], ymin=bbox[1], ymax=bbox[3])
         if len(x) == 0:
-            raise InputError("The point cloud {path} has no ground-class ({cls}) points in the area searched "
-                             "(it has {n} points).", code="check.las_no_ground", path=str(p), cls=ground_class,
-                             n=n_total)
+            raise InputError("The point cloud {path} has no ground-class ({cls}) points (it has {n} points): "
+                             "classify its ground first.", code="check.las_no_ground", path=str(p),
+                             cls=ground_class, n=n_total)
         return cls(x, np.concatenate(ys), np.concatenate(zs), wkt, p.name)
+
+
+def _las_crs_wkt(header: Any) -> str:
+    """The horizontal CRS a LAS header declares, as WKT ("" when none or unreadable)."""
+    try:
+        crs = header.parse_crs()
+    except Exception:  # noqa: BLE001 -- a CRS we cannot parse is treated as unknown
+        return ""
+    if crs is None:
+        return ""
+    try:
+        if crs.is_compound and crs.sub_crs_list:
+            crs = crs.sub_crs_list[0]
+        return crs.to_wkt()
+    except Exception:  # noqa: BLE001
+        return ""

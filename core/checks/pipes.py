@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import InputError, PipeMapError
-from .rules import CLASS_MISSING, CLASS_NONE, CLASS_OK, DEFAULT_QUALITY, QualityLevel, RuleSet
+from .rules import CLASS_MISSING, CLASS_NONE, CLASS_OK, DEFAULT_QUALITY, QualityLevel, RuleSet, factorize
 
 #: (x, y) -> ground elevation, NaN where unknown
 Ground = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -29,7 +29,13 @@ CABLE_CATEGORIES = frozenset({"DL", "TX"})
 def _obj(values: Sequence[Any] | np.ndarray | None, n: int, name: str) -> np.ndarray:
     if values is None:
         return np.full(n, "", dtype=object)
-    out = np.array(["" if v is None else str(v) for v in values], dtype=object)
+    seq = values.tolist() if isinstance(values, np.ndarray) and values.dtype == object else values
+    kinds = set(map(type, seq)) if isinstance(seq, (list, tuple)) else None
+    if kinds is not None and kinds <= {str}:  # already text: no per-value conversion
+        out = np.empty(len(seq), dtype=object)
+        out[:] = seq
+    else:
+        out = np.array(["" if v is None else str(v) for v in values], dtype=object)
     if len(out) != n:
         raise InputError("{name} has {got} values for {n} pipes.", code="pipes.length", name=name, got=len(out), n=n)
     return out
@@ -125,8 +131,8 @@ class Pipes:
 
         Class attributes (``burial_method``, ``material``, ``pressure_mpa``,
         ``dn_mm``, ``quality_level``) are taken from ``attributes`` or, when
-        absent there, from attributes of ``seg`` of the same name (see
-        :func:`read_check_attributes`). A size of 0 m (mapread's "no size")
+        absent there, from the attributes of ``seg`` of the same name (which
+        :func:`core.mapread.read_segments` fills). A size of 0 m (mapread's "no size")
         is a cable for power and telecom, and unknown (NaN) otherwise.
         """
         attrs = dict(attributes or {})
@@ -136,7 +142,9 @@ class Pipes:
         cat = np.array(seg.category, dtype=object)
         width = np.asarray(seg.width_m, dtype=float).copy()
         height = np.asarray(seg.height_m, dtype=float).copy()
-        unknown = ~np.isin(cat, list(CABLE_CATEGORIES)) & ((width <= 0) | (height <= 0))
+        cat_codes, cat_values = factorize(cat)
+        cable = np.array([c in CABLE_CATEGORIES for c in cat_values], dtype=bool)
+        unknown = ~(cable[cat_codes] if len(cat) else np.zeros(0, dtype=bool)) & ((width <= 0) | (height <= 0))
         width[unknown] = np.nan
         height[unknown] = np.nan
         return cls.from_arrays(seg.ids, seg.vertices, seg.offsets, width / 2.0, height / 2.0, category=cat,
@@ -197,7 +205,10 @@ class Pipes:
 
     def quality_params(self, quality: dict[str, QualityLevel]) -> tuple[np.ndarray, list[PipeMapError]]:
         """(M, 4) u parameters (plan min, plan per h, depth min, depth per h) and messages."""
-        levels, inv = np.unique(self.quality_level.astype(str), return_inverse=True)
+        codes, distinct = factorize(self.quality_level)
+        names = np.array([str(v) for v in distinct], dtype=str)
+        levels, back = np.unique(names, return_inverse=True)  # sorted, as the messages come out
+        inv = back[codes] if len(codes) else np.zeros(0, dtype=np.int64)
         table = np.zeros((len(levels), 4))
         msgs: list[PipeMapError] = []
         for i, lv in enumerate(levels):
@@ -322,32 +333,24 @@ def _crs_name(srs: Any, fallback: str) -> str:
 
 
 def read_check_attributes(path: str | os.PathLike[str], ids: Sequence[str]) -> dict[str, np.ndarray]:
-    """The class and quality attributes of a map's segments, aligned with ``ids``
-    (what :func:`core.mapread.read_segments` does not read)."""
-    from osgeo import gdal
+    """The class and quality attributes of a map's segments, aligned with ``ids`` (text "" and numbers NaN
+    where empty or where an id is not in the map).
 
-    from ..gdalutil import gdal_exceptions
+    :func:`core.mapread.read_segments` reads these attributes too, and :meth:`Pipes.from_segments` takes
+    them from there: this is only for segment arrays put together without them.
+    """
+    from .. import mapread
 
-    names = ("burial_method", "material", "pressure_mpa", "dn_mm", "quality_level")
-    found: dict[str, tuple[Any, ...]] = {}
-    with gdal_exceptions():
-        try:
-            ds = gdal.OpenEx(str(path), gdal.OF_VECTOR)
-        except RuntimeError as exc:
-            raise InputError("{path} cannot be opened as a GeoPackage: {reason}", code="map.not_gpkg",
-                             path=str(path), reason=str(exc)) from None
-        layer = ds.GetLayerByName("pipe_segment")
-        if layer is None:
-            raise InputError("{path} is not an integrated map (no pipe_segment layer).", code="map.not_pipemap",
-                             path=str(path))
-        defn = layer.GetLayerDefn()
-        have = [n for n in names if defn.GetFieldIndex(n) >= 0]
-        for f in layer:
-            found[f.GetField("seg_id")] = tuple(f.GetField(n) for n in have)
-        ds = None  # noqa: F841
+    seg = mapread.read_segments(path)
+    where = {seg_id: k for k, seg_id in enumerate(seg.ids)}
+    pos = np.array([where.get(i, -1) for i in ids], dtype=np.int64)
+    found = pos >= 0
     out: dict[str, np.ndarray] = {}
-    for k, n in enumerate(have):
-        vals = [found.get(i, (None,) * len(have))[k] for i in ids]
-        out[n] = np.array([np.nan if v is None else v for v in vals], dtype=float) \
-            if n in ("pressure_mpa", "dn_mm") else np.array(["" if v is None else v for v in vals], dtype=object)
+    for name in ("burial_method", "material", "pressure_mpa", "dn_mm", "quality_level"):
+        numeric = name in ("pressure_mpa", "dn_mm")
+        values = np.full(len(pos), np.nan) if numeric else np.full(len(pos), "", dtype=object)
+        column = getattr(seg, name)
+        if column is not None and found.any():
+            values[found] = np.asarray(column)[pos[found]]
+        out[name] = values
     return out

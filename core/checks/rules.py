@@ -88,10 +88,20 @@ ORDER_RULE_ADVISORY = Rule("GB50289-4.1.12a", 0.0, "secondary", "S7;S11",
                            "sewer", "GB 50289-2016 4.1.12")
 
 
+#: a rule table larger than this is refused (the shipped ones are a few KB)
+MAX_TABLE_BYTES = 10_000_000
+#: a clearance table is a dense class x class matrix: at most this many classes
+MAX_CLASSES = 2000
+
+
 def _read_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[dict[str, str]]]:
     p = Path(path)
     if not p.is_file():
         raise InputError("The rule table {path} does not exist.", code="rules.missing", path=str(p))
+    size = p.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise InputError("The rule table {path} is {size} bytes, more than the {limit} bytes of a rule table.",
+                         code="rules.too_large", path=str(p), size=size, limit=MAX_TABLE_BYTES)
     raw = p.read_bytes()
     for enc in ("utf-8-sig", "gbk"):
         try:
@@ -102,9 +112,13 @@ def _read_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[dict[str, s
     else:
         raise InputError("The rule table {path} is neither UTF-8 nor GBK text.", code="rules.encoding",
                          path=str(p))
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    rows = [{(k or "").strip(): (v or "").strip() for k, v in r.items() if k is not None} for r in reader]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = [{(k or "").strip(): (v or "").strip() for k, v in r.items() if k is not None} for r in reader]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte...
+        raise InputError("The rule table {path} is not valid CSV near line {line}: {reason}.", code="rules.csv",
+                         path=str(p), line=reader.line_num, reason=str(exc)) from None
     return header, rows
 
 
@@ -141,11 +155,11 @@ class PairTable:
         self.name = name
         self.source = source
         cells = list(cells)
-        classes: list[str] = []
-        for a, b, _ in cells:
-            for c in (a, b):
-                if c not in classes:
-                    classes.append(c)
+        classes = list(dict.fromkeys(c for a, b, _ in cells for c in (a, b)))  # first-seen order
+        if len(classes) > MAX_CLASSES:
+            raise InputError("The rule table {path} has {count} classes; PipeMap accepts at most {limit} in one "
+                             "table.", code="rules.too_many_classes", path=source, count=len(classes),
+                             limit=MAX_CLASSES)
         self.classes = classes
         self.index = {c: i for i, c in enumerate(classes)}
         k = len(classes)
@@ -181,10 +195,12 @@ class PairTable:
 
     def codes(self, classes: Sequence[str] | np.ndarray) -> np.ndarray:
         """Integer code of each class string (-1: not in this table)."""
-        arr = np.asarray(classes, dtype=object)
-        uniq, inv = np.unique(arr.astype(str), return_inverse=True)
-        lut = np.array([self.index.get(u, -1) for u in uniq], dtype=np.int64)
-        return lut[inv] if len(arr) else np.zeros(0, dtype=np.int64)
+        arr = np.asarray(classes, dtype=object).ravel()
+        if not len(arr):
+            return np.zeros(0, dtype=np.int64)
+        inv, uniq = factorize(arr)
+        lut = np.array([self.index.get(str(u), -1) for u in uniq], dtype=np.int64)
+        return lut[inv]
 
     def lookup(self, ca: np.ndarray, cb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Required value and rule index for class-code pairs (NaN / -1 when none)."""
@@ -231,11 +247,11 @@ class CoverTable:
         self.rule_ids = np.array([r.rule_id for r in self.rules] or [""], dtype=object)
 
     def codes(self, classes: Sequence[str] | np.ndarray) -> np.ndarray:
-        arr = np.asarray(classes, dtype=object)
+        arr = np.asarray(classes, dtype=object).ravel()
         if not len(arr):
             return np.zeros(0, dtype=np.int64)
-        uniq, inv = np.unique(arr.astype(str), return_inverse=True)
-        lut = np.array([self.index.get(u, -1) for u in uniq], dtype=np.int64)
+        inv, uniq = factorize(arr)
+        lut = np.array([self.index.get(str(u), -1) for u in uniq], dtype=np.int64)
         return lut[inv]
 
 
@@ -286,11 +302,26 @@ def _factorize_text(values: Sequence[object] | np.ndarray | None, n: int) -> tup
     """(codes, cleaned distinct texts): None -> "", surrounding blanks removed."""
     if values is None:
         return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
-    lut: dict[object, int] = {}
-    codes = np.fromiter((lut.setdefault(v, len(lut)) for v in values), dtype=np.int64, count=n)
-    uniq = np.array(["" if v is None or (isinstance(v, float) and v != v) else str(v).strip() for v in lut],
+    seq = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    if len(seq) < n:
+        raise ValueError(f"attribute array of length {len(seq)}, expected {n}")
+    codes, distinct = factorize(seq[:n] if len(seq) > n else seq)  # the first n values, as before
+    uniq = np.array(["" if v is None or (isinstance(v, float) and v != v) else str(v).strip() for v in distinct],
                     dtype=object)
     return codes, uniq if len(uniq) else np.array([""], dtype=object)
+
+
+def factorize(values: Sequence[object] | np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """(codes, distinct values in first-seen order) of hashable values, without sorting them (a dict, in C:
+    much faster than ``np.unique`` on object arrays)."""
+    seq = values.tolist() if isinstance(values, np.ndarray) else values if isinstance(values, (list, tuple)) \
+        else list(values)
+    lut = dict.fromkeys(seq)
+    distinct = list(lut)
+    for k, v in enumerate(distinct):
+        lut[v] = k
+    codes = np.fromiter(map(lut.__getitem__, seq), dtype=np.int64, count=len(seq))
+    return codes, distinct
 
 
 def _num_array(values: Sequence[object] | np.ndarray | None, n: int) -> np.ndarray:

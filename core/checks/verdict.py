@@ -41,7 +41,10 @@ def decide(margin: np.ndarray, u: np.ndarray) -> np.ndarray:
 def severity(codes: np.ndarray, verified: np.ndarray, strict: bool = False) -> np.ndarray:
     """``error`` for FAIL on a verified (or, with ``strict``, any) rule cell, else ``warning``."""
     err = (codes == V_FAIL) & (np.asarray(verified, dtype=bool) | bool(strict))
-    return np.where(err, "error", "warning").astype(object)
+    return _SEVERITIES[err.astype(np.int64)]
+
+
+_SEVERITIES = np.array(["warning", "error"], dtype=object)
 
 
 #: rank for choosing the governing verdict of a group (higher governs): FAIL, UNCERTAIN, UNKNOWN, PASS

@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import zipfile
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -104,9 +107,9 @@ def _load_manifest(raw: bytes, where: str) -> dict[str, Any]:
                          path=where)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
         raise InputError("{path}: manifest.json is not valid UTF-8 JSON: {reason}", code="verify.bad_manifest",
-                         path=where, reason=str(exc)) from None
+                         path=where, reason=str(exc)[:200]) from None
     if not isinstance(data, dict) or data.get("pipemap_manifest") != MANIFEST_VERSION \
             or not isinstance(data.get("files"), list):
         raise InputError("{path}: manifest.json is not a PipeMap manifest (version {version}).",
@@ -155,51 +158,78 @@ def verify_package(path: str | os.PathLike[str]) -> Verification:
         for name in sorted(set(actual) - set(listed)):
             result.fail(f"file not in the manifest: {name}")
     elif p.is_file() and zipfile.is_zipfile(p):
-        with zipfile.ZipFile(p) as zf:
-            infos = zf.infolist()
-            names = [i.filename for i in infos]
-            for name in names:
-                if not _safe_member(name):
-                    result.fail(f"unsafe path in the zip: {name!r}")
-            top = MANIFEST if MANIFEST in names else next(
-                (n for n in names if n.count("/") == 1 and n.endswith("/" + MANIFEST)), None)
-            if top is None:
-                raise InputError("{path} has no manifest.json at its top: it is not a PipeMap share package.",
-                                 code="verify.no_manifest", path=str(p))
-            prefix = top[: -len(MANIFEST)]
-            info = zf.getinfo(top)
-            if info.file_size > MAX_MANIFEST_BYTES:
-                raise InputError("{path}: manifest.json is too large to be a PipeMap manifest.",
-                                 code="verify.too_large", path=str(p))
-            manifest = _load_manifest(zf.read(top), str(p))
-            members = {i.filename[len(prefix):]: i for i in infos
-                       if i.filename.startswith(prefix) and not i.is_dir() and i.filename != top}
-            listed = {}
-            for entry in manifest["files"]:
-                name = str(entry.get("path", "")) if isinstance(entry, dict) else ""
-                if not _safe_member(name):
-                    result.fail(f"unsafe path in the manifest: {name!r}")
-                    continue
-                listed[name] = entry
-            for name, entry in listed.items():
-                info = members.get(name)
-                if info is None:
-                    result.fail(f"missing file: {name}")
-                    continue
-                result.checked += 1
-                if info.file_size != entry.get("bytes"):
-                    result.fail(f"changed file (size differs): {name}")
-                    continue
-                h = hashlib.sha256()
-                with zf.open(info) as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        h.update(block)
-                if h.hexdigest() != entry.get("sha256"):
-                    result.fail(f"changed file (SHA-256 differs): {name}")
-            for name in sorted(set(members) - set(listed)):
-                result.fail(f"file not in the manifest: {name}")
+        try:
+            manifest = _verify_zip(p, result)
+        except _ZIP_ERRORS as exc:  # a damaged, encrypted or truncated zip
+            raise InputError("{path} is a damaged zip file: {reason}", code="verify.bad_zip", path=str(p),
+                             reason=str(exc)[:200] or type(exc).__name__) from None
     else:
         raise InputError("{path} is neither a package folder nor a zip file.", code="verify.not_package",
                          path=str(p))
     result.manifest = manifest
     return result
+
+
+#: what reading a damaged, encrypted or truncated zip raises
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+               NotImplementedError)
+
+
+def _verify_zip(p: Path, result: Verification) -> dict[str, Any]:
+    """The zip half of :func:`verify_package`; returns the manifest."""
+    with zipfile.ZipFile(p) as zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        for name in sorted(n for n, k in Counter(names).items() if k > 1):
+            result.fail(f"the zip holds {name!r} more than once (which copy is the package's?)")
+        for info in infos:
+            if not _safe_member(info.filename):
+                result.fail(f"unsafe path in the zip: {info.filename!r}")
+            elif stat.S_ISLNK(info.external_attr >> 16):
+                result.fail(f"symbolic link in the zip: {info.filename}")
+        top = MANIFEST if MANIFEST in names else next(
+            (n for n in names if n.count("/") == 1 and n.endswith("/" + MANIFEST)), None)
+        if top is None:
+            raise InputError("{path} has no manifest.json at its top: it is not a PipeMap share package.",
+                             code="verify.no_manifest", path=str(p))
+        prefix = top[: -len(MANIFEST)]
+        info = zf.getinfo(top)
+        if info.file_size > MAX_MANIFEST_BYTES:
+            raise InputError("{path}: manifest.json is too large to be a PipeMap manifest.",
+                             code="verify.too_large", path=str(p))
+        manifest = _load_manifest(zf.read(top), str(p))
+        # (ZipInfo.is_dir() fails on an empty name: test the name itself)
+        members = {i.filename[len(prefix):]: i for i in infos
+                   if i.filename.startswith(prefix) and not i.filename.endswith("/") and i.filename != top}
+        for i in infos:
+            if not i.filename.startswith(prefix) and not i.filename.endswith("/"):
+                result.fail(f"file outside the package folder {prefix!r}: {i.filename!r}")
+        listed = {}
+        for entry in manifest["files"]:
+            name = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+            if not _safe_member(name):
+                result.fail(f"unsafe path in the manifest: {name!r}")
+                continue
+            listed[name] = entry
+        for name, entry in listed.items():
+            info = members.get(name)
+            if info is None:
+                result.fail(f"missing file: {name}")
+                continue
+            result.checked += 1
+            if info.file_size != entry.get("bytes"):
+                result.fail(f"changed file (size differs): {name}")
+                continue
+            h = hashlib.sha256()
+            try:
+                with zf.open(info) as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(block)
+            except _ZIP_ERRORS as exc:
+                result.fail(f"unreadable file (damaged, encrypted or an unknown compression): {name} ({exc})")
+                continue
+            if h.hexdigest() != entry.get("sha256"):
+                result.fail(f"changed file (SHA-256 differs): {name}")
+        for name in sorted(set(members) - set(listed)):
+            result.fail(f"file not in the manifest: {name}")
+    return manifest

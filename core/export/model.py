@@ -169,7 +169,9 @@ def _round(a: np.ndarray, step: float) -> np.ndarray:
 
 def _read_layer(ds: Any, layer_def: schema.Layer, profile: Profile, categories: set[str] | None,
                 extent: tuple[float, float, float, float] | None, removed: Counter, progress: Progress,
-                span: tuple[float, float]) -> LayerData:
+                span: tuple[float, float], withheld: set[str] | None = None) -> LayerData:
+    """Read one layer, dropping what the profile withholds. The ids of features withheld by the
+    profile (category or sensitivity) are added to ``withheld`` when it is given."""
     from osgeo import ogr
 
     lyr = ds.GetLayerByName(layer_def.name)
@@ -187,6 +189,7 @@ def _read_layer(ds: Any, layer_def: schema.Layer, profile: Profile, categories: 
     cols: dict[str, list[Any]] = {f.name: [] for f in fields}
     cat_idx = present.get("category")
     sens_idx = present.get("sensitivity")
+    id_idx = present.get("point_id" if layer_def.name == "pipe_point" else "seg_id")
     chunks: list[np.ndarray] = []
     offsets = [0]
     total = max(1, lyr.GetFeatureCount())
@@ -197,6 +200,8 @@ def _read_layer(ds: Any, layer_def: schema.Layer, profile: Profile, categories: 
         cat = feat.GetFieldAsString(cat_idx) if cat_idx is not None and feat.IsFieldSetAndNotNull(cat_idx) else ""
         if not profile.category_allowed(cat):
             removed[f"{layer_def.name}: category {cat} withheld by the profile"] += 1
+            if withheld is not None and id_idx is not None:
+                withheld.add(feat.GetFieldAsString(id_idx))
             continue
         if categories is not None and cat not in categories:
             removed[f"{layer_def.name}: category {cat} not asked for"] += 1
@@ -205,6 +210,8 @@ def _read_layer(ds: Any, layer_def: schema.Layer, profile: Profile, categories: 
             else None
         if not profile.sensitivity_allowed(sens):
             removed[f"{layer_def.name}: sensitivity {sens} withheld by the profile"] += 1
+            if withheld is not None and id_idx is not None:
+                withheld.add(feat.GetFieldAsString(id_idx))
             continue
         geom = feat.GetGeometryRef()
         if geom is None or geom.IsEmpty():
@@ -266,8 +273,19 @@ def read_map(path: str | os.PathLike[str], profile: Profile, *, categories: Sequ
             raise InputError("{path} cannot be opened as a GeoPackage: {reason}", code="map.not_gpkg",
                              path=str(p), reason=str(exc)) from None
         try:
-            segments = _read_layer(ds, schema.PIPE_SEGMENT, profile, wanted, extent, removed, progress, (0.0, 0.6))
-            points = _read_layer(ds, schema.PIPE_POINT, profile, wanted, extent, removed, progress, (0.6, 0.9))
+            hidden_points: set[str] = set()
+            points = _read_layer(ds, schema.PIPE_POINT, profile, wanted, extent, removed, progress, (0.0, 0.3),
+                                 hidden_points)
+            segments = _read_layer(ds, schema.PIPE_SEGMENT, profile, wanted, extent, removed, progress, (0.3, 0.9))
+            # a segment may not name a point the profile withholds (its id would leave with the segment)
+            for name in ("start_point", "end_point"):
+                col = segments.columns.get(name)
+                if col is None or not hidden_points:
+                    continue
+                for i, v in enumerate(col):
+                    if v in hidden_points:
+                        col[i] = None
+                        removed[f"pipe_segment: {name} naming a withheld point blanked"] += 1
         finally:
             ds = None  # noqa: F841
     if picks is not None:
@@ -281,7 +299,7 @@ def read_map(path: str | os.PathLike[str], profile: Profile, *, categories: Sequ
                                  & (v[:, 1] >= extent[1]) & (v[:, 1] <= extent[3]))
     z_conv = {"pipe_point": meta.get("z_convention_pipe_point", schema.Z_CONVENTION["pipe_point"]),
               "pipe_segment": meta.get("z_convention_pipe_segment", schema.Z_CONVENTION["pipe_segment"]),
-              "gpr_pick": "elevation of the anomaly's apex (ground elevation - depth); NaN without ground"}
+              "gpr_pick": "elevation of the anomaly's centre (ground - depth - radius); NaN without ground"}
     progress.report(1.0)
     return MapData(segments, points, picks, meta.get("crs_wkt", ""), meta.get("crs_authid", ""),
                    meta.get("height_datum", ""), z_conv, profile, str(p), meta,

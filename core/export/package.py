@@ -57,6 +57,8 @@ def _check_target(out: Path, overwrite: bool) -> None:
     if not out.parent.is_dir():
         raise OutputError("Cannot write {path}: the folder {folder} does not exist.", code="output.no_folder",
                           path=str(out), folder=str(out.parent))
+    if out.is_dir() and not out.is_symlink() and out.suffix.lower() != ".zip" and not any(out.iterdir()):
+        return  # an empty folder (e.g. just made in a folder picker) is filled without asking
     if out.exists() or out.is_symlink():
         if not overwrite:
             raise OutputError("{path} already exists; choose another name or allow overwriting.",

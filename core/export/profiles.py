@@ -172,7 +172,7 @@ def load_profile(name_or_path: str | os.PathLike[str]) -> Profile:
                          path=str(path))
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # RecursionError: "[[[[..." nesting
         raise InputError("The sharing profile {path} is not valid UTF-8 JSON: {reason}", code="profile.bad_json",
-                         path=str(path), reason=str(exc)) from None
+                         path=str(path), reason=str(exc)[:200]) from None
     return parse_profile(data, str(path), hashlib.sha256(raw).hexdigest())

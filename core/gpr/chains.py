@@ -206,6 +206,10 @@ def _bandpass(rg: Radargram, low_mhz: float | None = None, high_mhz: float | Non
             return None, {}, {}, ("antenna frequency unknown: band-pass skipped "
                                   "(give bandpass(low_mhz=..., high_mhz=...) to filter)")
         low_mhz, high_mhz = round(f / 2.0, 3), round(2.0 * f, 3)
+        nyquist = 500.0 / rg.dt_ns
+        if low_mhz >= flt.NYQUIST_FRACTION * nyquist:  # corners derived, not asked for: skip, do not fail
+            return None, {}, {}, (f"the antenna's band ({low_mhz:g}-{high_mhz:g} MHz) lies above the Nyquist "
+                                  f"frequency of the sampling ({nyquist:.1f} MHz): band-pass skipped")
     params = {"low_mhz": low_mhz, "high_mhz": high_mhz, "order": order, "method": method}
     return flt.bandpass(rg.data, rg.dt_ns, low_mhz, high_mhz, order, method), params, {}, ""
 
@@ -466,9 +470,10 @@ def apply_chain(rg: Radargram, steps: str | Iterable[tuple[str, dict[str, Any]]]
             warnings.simplefilter("always")
             try:
                 data, used, changes, skipped = STEPS[name].run(current, **params)
-            except (ValueError, TypeError) as exc:  # GprParameterError is a ValueError
-                raise InputError("Processing step '{step}' failed: {reason}", code="gpr.step",
-                                 step=name, reason=str(exc)) from exc
+            except (ValueError, TypeError, ArithmeticError, np.linalg.LinAlgError) as exc:  # GprParameterError is a
+                # ValueError; the others come from extreme values a file may hold (filter design, fits)
+                raise InputError("Processing step '{step}' failed{where}: {reason}", code="gpr.step",
+                                 step=name, where=f" on {rg.path}" if rg.path else "", reason=str(exc)) from exc
         messages = [f"{name}: {w.message}" for w in caught]
         if data is None:
             if skipped:

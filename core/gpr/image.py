@@ -9,6 +9,7 @@ print at the bottom.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import tempfile
@@ -21,6 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
+from ..errors import OutputError
 from .filters import GprParameterError
 from .model import Radargram
 
@@ -194,16 +196,22 @@ def render_radargram(rg: Radargram, path: str | os.PathLike[str], velocity_m_ns:
     fig.text(left_px / width, 8 / height, "\n".join(note), ha="left", va="bottom", fontsize=7,
              family="monospace", color="0.25")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".png", dir=out.parent)
+    tmp = ""
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".png", dir=out.parent)
         with os.fdopen(fd, "wb") as handle:
             fig.canvas.print_png(handle)
         os.replace(tmp, out)
+    except OSError as exc:  # disk full, read-only folder...
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise OutputError("Cannot write the radargram image {path}: {reason}", code="gpr.image.write",
+                          path=str(out), reason=exc.strerror or str(exc)) from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
     return out

@@ -23,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..gdalutil import write_text_atomic
 from ..mapread import SegmentArrays
 
 PLAN_FACTOR = 0.10
@@ -244,8 +245,4 @@ def render_report(rec: Reconciliation, survey: str, map_path: str) -> str:
 
 
 def write_report(rec: Reconciliation, survey: str, map_path: str, path: str | os.PathLike[str]) -> Path:
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.write_text(render_report(rec, survey, map_path), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_text_atomic(path, render_report(rec, survey, map_path), "reconciliation report")

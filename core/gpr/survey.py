@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..gdalutil import gdal_exceptions, spatial_reference
 from ..progress import NullProgress, Progress, check_cancel
 from . import georef, readers
@@ -100,6 +100,27 @@ def import_gpr(path: str | os.PathLike[str], *, line_xy: np.ndarray | None = Non
     steps = chains.parse_steps(processing or "none")
     radargrams = readers.read(p)
     progress.report(0.1)
+    created: list[Path] = []  # outputs this call made: removed again if a later one fails (all or nothing)
+    try:
+        _import_channels(p, radargrams, result, created, line_xy, crs, start_distance_m, trace_spacing_m,
+                         sample_interval_ns, steps, velocity_m_ns, image_path, segy_path, progress)
+        if map_path:
+            result.recorded_in_map = record_in_map(map_path, result.channels)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+    progress.report(1.0)
+    return result
+
+
+def _import_channels(p: Path, radargrams: list[Radargram], result: GprImportResult, created: list[Path],
+                     line_xy: np.ndarray | None, crs: str | None, start_distance_m: float,
+                     trace_spacing_m: float | None, sample_interval_ns: float | None, steps: Any,
+                     velocity_m_ns: float | None, image_path: str | os.PathLike[str] | None,
+                     segy_path: str | os.PathLike[str] | None, progress: Progress) -> None:
+    from . import chains
+
     n = len(radargrams)
     for i, rg in enumerate(radargrams):
         check_cancel(progress)
@@ -115,6 +136,7 @@ def import_gpr(path: str | os.PathLike[str], *, line_xy: np.ndarray | None = Non
         rg = _georeference(rg, line_xy, crs, start_distance_m, trace_spacing_m)
         if rg.crs and not result.crs:
             result.crs = rg.crs
+        check_memory(rg)
         rg = chains.apply_chain(rg, steps)
         progress.report(0.1 + 0.6 * (i + 1) / n)
         sid = f"{p.name}#{rg.channel}" if n > 1 else p.name
@@ -122,17 +144,52 @@ def import_gpr(path: str | os.PathLike[str], *, line_xy: np.ndarray | None = Non
         if image_path:
             from .image import render_radargram
 
-            ch.image = render_radargram(rg, _per_channel(image_path, rg.channel, n), velocity_m_ns=velocity_m_ns,
+            out = _per_channel(image_path, rg.channel, n)
+            new = not out.exists()
+            ch.image = render_radargram(rg, out, velocity_m_ns=velocity_m_ns,
                                         title=f"{p.name}" + (f" channel {rg.channel}" if n > 1 else ""))
+            if new:
+                created.append(out)
         if segy_path:
             from .segy_write import write_segy
 
-            ch.segy = write_segy(rg, _per_channel(segy_path, rg.channel, n))
+            out = _per_channel(segy_path, rg.channel, n)
+            new = not out.exists()
+            ch.segy = write_segy(rg, out)
+            if new:
+                created.append(out)
         result.channels.append(ch)
-    if map_path:
-        result.recorded_in_map = record_in_map(map_path, result.channels)
-    progress.report(1.0)
-    return result
+
+
+#: processing and picking hold about this many float32 copies of a radargram at once
+PROCESSING_COPIES = 3
+
+
+def available_memory_bytes() -> int | None:
+    """MemAvailable of /proc/meminfo (Linux), or None where it is not known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(rg: Radargram, copies: int = PROCESSING_COPIES) -> None:
+    """Refuse a radargram too large to process in the memory that is free, before allocating it (a file of
+    tens of GB, or a header claiming one, must not get the process killed by the system).
+
+    :raises InputError: (code ``gpr.too_big``) naming the file, the size and the memory needed.
+    """
+    need = int(rg.n_samples) * int(rg.n_traces) * 4 * copies
+    free = available_memory_bytes()
+    if free is not None and need > free:
+        raise InputError("{path} holds {traces} traces of {samples} samples: processing needs about {need:.1f} GB of "
+                         "memory, but {free:.1f} GB are free. Process the line in parts (fewer traces) or free "
+                         "memory.", code="gpr.too_big", path=str(rg.path), traces=rg.n_traces,
+                         samples=rg.n_samples, need=need / 1e9, free=free / 1e9)
 
 
 def _per_channel(path: str | os.PathLike[str], channel: int, n: int) -> Path:
@@ -166,13 +223,21 @@ def _georeference(rg: Radargram, line_xy: np.ndarray | None, crs: str | None, st
 
 def record_in_map(map_path: str | os.PathLike[str], channels: list[ChannelResult]) -> int:
     """Add (or replace) one ``gpr_survey`` feature per channel, in one transaction."""
-    from osgeo import gdal, ogr, osr
-
     from ..mapfile import read_metadata, upgrade_map
 
     upgrade_map(map_path)
     meta = read_metadata(map_path)
     map_srs = spatial_reference(meta.get("crs_authid") or meta.get("crs_wkt", ""))
+    try:
+        return _record(map_path, channels, map_srs)
+    except RuntimeError as exc:  # GDAL: the map is locked by another writer, the disk is full...
+        raise OutputError("Could not record the survey in the map {path}: {reason}; the map is unchanged.",
+                          code="gpr.record", path=str(map_path), reason=str(exc).strip()) from None
+
+
+def _record(map_path: str | os.PathLike[str], channels: list[ChannelResult], map_srs: Any) -> int:
+    from osgeo import gdal, ogr, osr
+
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     with gdal_exceptions():
         ds = gdal.OpenEx(str(map_path), gdal.OF_VECTOR | gdal.OF_UPDATE, allowed_drivers=["GPKG"])

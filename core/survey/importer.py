@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, OutputError, PipeMapError
+from ..errors import InputError, OutputError, PipeMapError, SchemaError
 from ..gdalutil import gdal_exceptions, remove_quietly, spatial_reference, temp_path_beside
 from ..progress import NullProgress, Progress, check_cancel
 from . import values as V  # noqa: N812
@@ -164,7 +164,11 @@ def discover(points: str | os.PathLike[str] | None, segments: str | os.PathLike[
     if (p is not None and p.is_dir()) or (s is not None and s.is_dir()):
         folders = {x for x in (p, s) if x is not None}
         files = [f for folder in folders for f in sorted(folder.iterdir())
-                 if f.is_file() and f.suffix.lower() in TABLE_SUFFIXES and not f.name.startswith((".", "~$"))]
+                 if f.suffix.lower() in TABLE_SUFFIXES and not f.name.startswith((".", "~$"))]
+        for f in files:  # a table that cannot be read must not vanish from the import without a word
+            if not f.is_file():
+                raise InputError("{path} is named like a table but is not a readable file (a broken link, a folder "
+                                 "or a device); nothing was imported.", code="import.not_a_file", path=str(f))
         if not files:
             raise InputError("The folder {path} holds no CSV or Excel tables.", code="import.empty_folder",
                              path=str(next(iter(folders))))
@@ -380,11 +384,32 @@ def _read_points(ts: TableSet, table: Table, profile: ImportProfile, issues: lis
         except ValueError:
             rd.issue("error", "cell.bad_date", f"Unreadable date '{rd.text(cells, 'survey_date')}'.", row,
                      "survey_date", pid)
-        for name in ("survey_no", "point_code", "road", "owner", "remark"):
+        for name in ("survey_no", "point_code", "road", "owner", "remark", "owner_contact", "survey_org",
+                     "survey_method"):
             rec.values[name] = rd.text(cells, name) or None
+        rec.values["sensitivity"] = _sensitivity(rd, cells, row, pid, cat)
+        rot, _ = rd.number(cells, "rotation", row, pid)
+        if rot is not None:
+            rec.values["rotation_deg"] = rot
         rec.bad = any(i.severity == "error" for i in issues[n_before:])
         out.append(rec)
     return out
+
+
+def _sensitivity(rd: Any, cells: list[str], row: int, ref: str, category: str | None) -> str:
+    """The sharing class of a row: a known code (or its Chinese / English name); blank gives the default
+    (industrial lines are restricted, everything else internal)."""
+    from .. import codes
+
+    raw = rd.text(cells, "sensitivity")
+    if not raw:
+        return "restricted" if category == "GY" else "internal"
+    for c in codes.SENSITIVITIES:
+        if raw in (c.code, c.name_zh, c.name_en) or raw.lower() == c.code:
+            return c.code
+    rd.issue("error", "cell.bad_sensitivity", f"Unknown sensitivity class '{raw}' (known: "
+             + ", ".join(c.code for c in codes.SENSITIVITIES) + ").", row, "sensitivity", ref)
+    return "internal"
 
 
 def _read_segments(ts: TableSet, table: Table, profile: ImportProfile, issues: list[Issue]) -> list[SegmentRec]:
@@ -452,11 +477,14 @@ def _read_segments(ts: TableSet, table: Table, profile: ImportProfile, issues: l
                          ref)
         for name in ("cable_count", "hole_count", "holes_used"):
             value, _ = rd.number(cells, name, row, ref)
+            if value is not None and not (value == int(value) and 0 <= value <= 1_000_000):
+                rd.issue("error", "cell.bad_count", f"'{rd.text(cells, name)}' is not a count (a whole number "
+                         "from 0 to 1000000).", row, name, ref)
+                value = None
             rec.values[name] = int(value) if value is not None else None
-        for name in ("protection", "owner", "road", "survey_method", "remark"):
+        for name in ("protection", "owner", "road", "survey_method", "remark", "owner_contact", "survey_org"):
             rec.values[name] = rd.text(cells, name) or None
-        sens = rd.text(cells, "sensitivity")
-        rec.values["sensitivity"] = sens or ("restricted" if cat == "GY" else "internal")
+        rec.values["sensitivity"] = _sensitivity(rd, cells, row, ref, cat)
         rec.seg_id = rd.text(cells, "seg_id") or f"{cat or '?'}-{start}-{end}"
         rec.bad = any(i.severity == "error" for i in issues[n_before:])
         out.append(rec)
@@ -512,7 +540,10 @@ def _check_area(srs_wkt: str, points: list[PointRec], profile: ImportProfile, is
         from pyproj import CRS, Transformer
     except ImportError:  # pragma: no cover - pyproj ships with QGIS on Debian
         return
-    crs = CRS.from_user_input(srs_wkt)
+    try:
+        crs = CRS.from_user_input(srs_wkt)
+    except Exception:  # pyproj.exceptions.CRSError: a CRS GDAL read but PROJ cannot use here: no area check
+        return
     area = crs.area_of_use
     if area is None or not crs.is_projected:
         return
@@ -744,12 +775,12 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
            progress: Progress) -> None:
     from osgeo import gdal, ogr
 
-    from ..mapfile import upgrade_map
+    from ..mapfile import replace_map, upgrade_map
 
     tmp = temp_path_beside(map_path, ".gpkg")
-    shutil.copy2(map_path, tmp)
     now = _now()
     try:
+        shutil.copy2(map_path, tmp)  # inside the try: a full disk fails here too
         before, after = upgrade_map(tmp)  # an older map is upgraded in the same all-or-nothing write
         if before != after:
             result.notes.append(f"The map was upgraded from schema version {before} to {after}.")
@@ -825,9 +856,12 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
             finally:
                 ds = None  # noqa: F841
         check_cancel(progress)
-        os.replace(tmp, map_path)
-    except PipeMapError:
+        replace_map(tmp, map_path)  # (into the locked map through SQLite: see mapfile.replace_map)
+    except PipeMapError as exc:
         remove_quietly(tmp)
+        if exc.params.get("path") == str(tmp):  # e.g. the upgrade of the copy: name the map, not the copy
+            exc.params["path"] = str(map_path)
+            exc.args = (exc.message,)
         raise
     except (RuntimeError, OSError) as exc:
         remove_quietly(tmp)
@@ -867,7 +901,7 @@ def import_survey(map_path: str | os.PathLike[str], points: str | os.PathLike[st
     :raises InputError: unusable input (missing files, unreadable tables,
         not a map); :class:`OutputError` when the map cannot be written.
     """
-    from ..mapfile import read_metadata
+    from ..mapfile import read_metadata, write_lock
 
     progress = progress or NullProgress()
     if mode not in MODES:
@@ -875,6 +909,13 @@ def import_survey(map_path: str | os.PathLike[str], points: str | os.PathLike[st
                          mode=mode)
     target = Path(map_path)
     meta = read_metadata(target)
+    try:
+        spatial_reference(meta.get("crs_wkt", ""))
+    except InputError:
+        raise SchemaError("The map {path} does not record a valid coordinate reference system (crs_wkt in its "
+                          "pipemap_metadata table).", code="map.bad_crs", path=str(target)) from None
+    if crs and crs.strip():
+        spatial_reference(crs)  # an invalid CRS parameter is refused before any table is read
     if not os.access(target, os.W_OK):
         raise OutputError("The map {path} is read-only; nothing was imported.", code="import.readonly",
                           path=str(target))
@@ -916,6 +957,13 @@ def import_survey(map_path: str | os.PathLike[str], points: str | os.PathLike[st
         else meta.get("crs_authid") or "the map's CRS"
     _check_area(source, all_points, prof, issues)
     _reproject(source, map_wkt, all_points)
+    for pt in all_points:  # coordinates outside the range of the tables' CRS transform to inf
+        if pt.easting is not None and not (math.isfinite(pt.easting) and math.isfinite(pt.northing or math.nan)):
+            issues.append(Issue("error", "point.bad_xy", f"The coordinates of point {pt.point_id} cannot be placed "
+                                f"in the map's CRS: they are outside the range of {result.source_crs}.", pt.file,
+                                pt.row, "x", ref=pt.point_id))
+            pt.easting = pt.northing = None
+            pt.bad = True
     progress.report(0.35)
     by_id = _validate(all_points, all_segments, prof, issues)
     progress.report(0.45)
@@ -939,7 +987,8 @@ def import_survey(map_path: str | os.PathLike[str], points: str | os.PathLike[st
         return result
     good_points = [p for p in by_id.values() if not p.bad]
     good_segments = [s for s in all_segments if not s.bad and s.z is not None]
-    _write(target, good_points, good_segments, result, progress)
+    with write_lock(target):  # no other program may commit between the copy and the rename
+        _write(target, good_points, good_segments, result, progress)
     result.points_written = len(good_points)
     result.segments_written = len(good_segments)
     result.committed = True

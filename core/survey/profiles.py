@@ -26,13 +26,14 @@ from ..errors import InputError
 POINT_FIELDS = (
     "point_id", "survey_no", "category", "subcategory", "feature", "appurtenance", "point_code",
     "x", "y", "ground_elev", "well_depth", "well_size", "road", "owner", "quality_level", "survey_date",
-    "status", "remark",
+    "status", "remark", "owner_contact", "survey_org", "survey_method", "sensitivity", "rotation",
 )
 SEGMENT_FIELDS = (
     "start_point", "end_point", "category", "subcategory", "start_depth", "end_depth", "start_elev",
     "end_elev", "depth_ref", "material", "size", "dn", "width", "height", "wall", "burial_method",
     "pressure", "voltage", "cable_count", "hole_count", "holes_used", "protection", "owner", "year_built",
     "road", "status", "quality_level", "survey_date", "survey_method", "sensitivity", "seg_id", "remark",
+    "owner_contact", "survey_org",
 )
 REQUIRED_POINT = ("point_id", "x", "y")
 REQUIRED_SEGMENT = ("start_point", "end_point")
@@ -56,6 +57,11 @@ _ZH_POINTS: dict[str, list[str]] = {
     "survey_date": ["探测日期", "测量日期"],
     "status": ["状态", "使用状态"],
     "remark": ["备注"],
+    "owner_contact": ["权属单位联系方式", "联系方式"],
+    "survey_org": ["探测单位"],
+    "survey_method": ["探测方法"],
+    "sensitivity": ["密级", "敏感等级"],
+    "rotation": ["符号旋转角", "旋转角"],
 }
 _ZH_SEGMENTS: dict[str, list[str]] = {
     "start_point": ["起点点号", "起点", "起始点号", "本点号"],
@@ -90,6 +96,8 @@ _ZH_SEGMENTS: dict[str, list[str]] = {
     "sensitivity": ["密级", "敏感等级"],
     "seg_id": ["管段编号", "线号"],
     "remark": ["备注"],
+    "owner_contact": ["权属单位联系方式", "联系方式"],
+    "survey_org": ["探测单位"],
 }
 _EN_POINTS: dict[str, list[str]] = {
     "point_id": ["point_id", "point", "point no", "map point no", "node", "id"],
@@ -110,6 +118,11 @@ _EN_POINTS: dict[str, list[str]] = {
     "survey_date": ["survey_date", "date"],
     "status": ["status"],
     "remark": ["remark", "remarks", "note", "notes"],
+    "owner_contact": ["owner_contact", "owner contact", "contact"],
+    "survey_org": ["survey_org", "surveyed by", "survey organisation"],
+    "survey_method": ["survey_method", "method"],
+    "sensitivity": ["sensitivity"],
+    "rotation": ["rotation", "rotation_deg", "symbol rotation"],
 }
 _EN_SEGMENTS: dict[str, list[str]] = {
     "start_point": ["start_point", "start", "from", "from node", "upstream"],
@@ -144,6 +157,8 @@ _EN_SEGMENTS: dict[str, list[str]] = {
     "sensitivity": ["sensitivity"],
     "seg_id": ["seg_id", "segment id", "pipe id", "link id"],
     "remark": ["remark", "remarks", "note", "notes"],
+    "owner_contact": ["owner_contact", "owner contact", "contact"],
+    "survey_org": ["survey_org", "surveyed by", "survey organisation"],
 }
 
 
@@ -175,6 +190,26 @@ def builtin(name: str) -> ImportProfile:
                      code="profile.unknown", name=name)
 
 
+#: a profile file larger than this is not a profile
+MAX_PROFILE_BYTES = 1_000_000
+
+
+def _loader() -> type:
+    """A YAML SafeLoader that refuses anchors and aliases: a profile needs none, and aliases nested in
+    aliases make a few hundred bytes expand to billions of values ("billion laughs")."""
+    import yaml
+
+    class _NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: object, index: object) -> object:
+            if self.check_event(yaml.AliasEvent) or (self.check_event(yaml.NodeEvent)
+                                                     and self.peek_event().anchor is not None):
+                event = self.peek_event()
+                raise yaml.YAMLError(f"anchors and aliases are not allowed (line {event.start_mark.line + 1})")
+            return super().compose_node(parent, index)
+
+    return _NoAliasLoader
+
+
 def load_profile(spec: str | Path | None) -> ImportProfile:
     """``"zh"`` (default), ``"en"``, or a path to a JSON/YAML profile file."""
     text = str(spec or "zh").strip()
@@ -184,23 +219,31 @@ def load_profile(spec: str | Path | None) -> ImportProfile:
     if not path.is_file():
         raise InputError("The import profile {path} does not exist (built-in profiles: zh, en).",
                          code="profile.missing", path=str(path))
-    raw = path.read_text(encoding="utf-8-sig")
+    if path.stat().st_size > MAX_PROFILE_BYTES:
+        raise InputError("The import profile {path} is too large to be a profile ({size} bytes).",
+                         code="profile.too_large", path=str(path), size=path.stat().st_size)
     try:
+        raw = path.read_text(encoding="utf-8-sig")
         if path.suffix.lower() in {".yaml", ".yml"}:
             import yaml
 
-            data = yaml.safe_load(raw)
+            data = yaml.load(raw, Loader=_loader())  # noqa: S506 - a SafeLoader without aliases
         else:
             data = json.loads(raw)
-    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
+    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError, RecursionError
         raise InputError("The import profile {path} is not valid {kind}: {reason}", code="profile.syntax",
                          path=str(path), kind=path.suffix.lstrip(".").upper() or "JSON",
                          reason=str(exc).splitlines()[0][:200]) from None
     if not isinstance(data, dict):
         raise InputError("The import profile {path} must be a mapping of settings.", code="profile.shape",
                          path=str(path))
-    profile = builtin(str(data.get("base", "zh")))
-    profile.name = str(data.get("name", path.stem))
+    base = data.get("base", "zh")
+    if base not in ("zh", "en"):
+        raise InputError("The import profile {path}: base must be 'zh' or 'en', not {value!r}.",
+                         code="profile.unknown", path=str(path), value=str(base)[:40])
+    profile = builtin(base)
+    name = data.get("name", path.stem)
+    profile.name = name if isinstance(name, str) else path.stem
     for section, known in (("points", POINT_FIELDS), ("segments", SEGMENT_FIELDS)):
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
@@ -218,12 +261,13 @@ def load_profile(spec: str | Path | None) -> ImportProfile:
                                  code="profile.shape", path=str(path), field=key)
             target[key] = list(aliases)
     if "xy_order" in data:
-        if data["xy_order"] not in {"northing_easting", "easting_northing"}:
+        if not isinstance(data["xy_order"], str) or data["xy_order"] not in {"northing_easting", "easting_northing"}:
             raise InputError("The import profile {path}: xy_order must be northing_easting or easting_northing.",
                              code="profile.xy", path=str(path))
         profile.xy_order = data["xy_order"]
     if "depth_ref" in data and isinstance(data["depth_ref"], dict):
-        profile.depth_ref.update({str(k): str(v) for k, v in data["depth_ref"].items()})
+        profile.depth_ref.update({str(k): str(v) for k, v in data["depth_ref"].items()
+                                  if isinstance(v, (str, int, float))})
     for key in ("elevation_tolerance_m", "max_segment_length_m", "min_segment_length_m", "max_depth_m",
                 "max_slope"):
         if key in data:

@@ -7,6 +7,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from ..gdalutil import write_text_atomic
 from ..version import __version__
 from .importer import ImportResult
 
@@ -55,8 +56,4 @@ def render_html(result: ImportResult, map_path: str, title: str = "PipeMap surve
 
 
 def write_html(result: ImportResult, map_path: str, path: str | os.PathLike[str]) -> Path:
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.write_text(render_html(result, map_path), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_text_atomic(path, render_html(result, map_path), "import report")

@@ -11,8 +11,12 @@ import codecs
 import csv
 import io
 import os
+import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 
@@ -90,13 +94,71 @@ def read_table(path: str | os.PathLike[str], encoding: str | None = None, sheet:
         raise InputError("The table {path} is {size} bytes, more than the {limit} bytes PipeMap reads.",
                          code="table.too_big", path=str(p), size=size, limit=max_bytes)
     suffix = p.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _read_excel(p, sheet)
-    with open(p, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return _read_excel(p, sheet)  # an Excel file with a .csv name
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError("The table {path} cannot be read: {reason}", code="table.unreadable", path=str(p),
+                         reason=exc.strerror or str(exc)) from None
+    if head.startswith(b"PK\x03\x04"):
+        _check_zipped_sheet(p, max_bytes)  # XLSX / ODS: XML in a zip
+    if suffix in EXCEL_SUFFIXES or head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _read_excel(p, sheet)  # (also an Excel file with a .csv name)
     return _read_text(p, encoding)
+
+
+#: a spreadsheet whose parts unpack to more than this many times its size is refused (a zip bomb)
+MAX_UNPACK_RATIO = 100
+#: ... unless the unpacked parts are smaller than this (bytes)
+UNPACK_CHECK_BYTES = 64 * 1024**2
+_XML_DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def _check_zipped_sheet(p: Path, max_bytes: int) -> None:
+    """Refuse a zipped spreadsheet (XLSX, ODS) that unpacks to far more than it holds, or whose XML parts
+    declare a DOCTYPE or entities (spreadsheets never do; entity expansion is the "billion laughs" attack,
+    external entities read local files or the network). Reads the zip directory and the start of each part."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            packed = max(1, p.stat().st_size)
+            if unpacked > max_bytes or (unpacked > UNPACK_CHECK_BYTES and unpacked > MAX_UNPACK_RATIO * packed):
+                raise InputError("The spreadsheet {path} unpacks to {unpacked} bytes from {size} bytes (a zip bomb?); "
+                                 "PipeMap reads spreadsheets that unpack to at most {ratio} times their size and "
+                                 "{limit} bytes. Save it as CSV.", code="table.too_big", path=str(p),
+                                 unpacked=unpacked, size=packed, ratio=MAX_UNPACK_RATIO, limit=max_bytes)
+            for info in infos:
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                with zf.open(info) as fh:
+                    prolog = _xml_prolog(fh)
+                if _XML_DECLARATIONS.search(prolog):
+                    raise InputError("The spreadsheet {path} declares XML entities or a DOCTYPE in {part}, which "
+                                     "spreadsheets never do; it is refused (entity expansion attack?).",
+                                     code="table.xml_entities", path=str(p), part=info.filename[:100])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError, OSError) as exc:
+        raise InputError("The spreadsheet {path} is not a valid XLSX/ODS file (a damaged zip): {reason}",
+                         code="table.excel", path=str(p), reason=str(exc)[:200]) from None
+
+
+def _xml_prolog(fh: Any, limit: int = 1024**2) -> bytes:
+    """The bytes of an XML part before its first element (at most ``limit``), as UTF-8."""
+    data = b""
+    while len(data) < limit:
+        block = fh.read(65536)
+        if not block:
+            break
+        data += block
+        text = data
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:4]):
+            text = data.decode("utf-16", errors="ignore").encode("utf-8")
+        element = _XML_ELEMENT.search(text)
+        if element:
+            return text[:element.start()]
+    return data.decode("utf-16", errors="ignore").encode("utf-8") if b"\x00" in data[:4] else data
 
 
 def _read_text(p: Path, encoding: str | None) -> Table:

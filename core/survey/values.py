@@ -52,13 +52,13 @@ def parse_size(text: str) -> Size | None:
     m = _SIZE_BOX.match(t)
     if m:
         w, h = float(m.group(1)), float(m.group(2))
-        if w <= 0 or h <= 0:
+        if not (0 < w < math.inf and 0 < h < math.inf):  # 400 digits parse to inf
             raise ValueError(text)
         return Size("box", width_mm=w, height_mm=h)
     m = _SIZE_ROUND.match(t)
     if m:
         d = float(m.group(1))
-        if d <= 0:
+        if not 0 < d < math.inf:
             raise ValueError(text)
         return Size("circular", dn_mm=d)
     raise ValueError(text)

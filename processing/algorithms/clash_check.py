@@ -17,6 +17,7 @@ from ...core.checks.clash import check_clash
 from ...core.checks.rules import RuleSet
 from ..base import FeedbackProgress, PipeMapAlgorithm
 from . import check_common as cc
+from . import check_pg
 
 COLUMNS = (("pipe_a", cc.S), ("pipe_b", cc.S), ("kind", cc.S), ("required_m", cc.D), ("clearance_m", cc.D),
            ("verdict", cc.S), ("margin_m", cc.D), ("uncertainty_m", cc.D), ("rule_id", cc.S), ("severity", cc.S),
@@ -54,15 +55,22 @@ class ClashCheckAlgorithm(PipeMapAlgorithm):
         if rules_csv:
             rules = rules.with_user_clearances(rules_csv)
         strict = self.parameterAsBoolean(parameters, self.STRICT_RULES, context)
-        pipes, crs, _ = cc.load_pipes(self, parameters, context, feedback, rules)
-        findings = check_clash(pipes, rules, strict=strict, progress=FeedbackProgress(feedback))
+        pgmap = check_pg.postgis_map(parameters, feedback)
+        if pgmap is not None:  # MAP is a PostGIS map: the pair search runs in the database
+            db, crs = check_pg.open_map(pgmap, feedback)
+            with db:
+                findings = db.clash(rules, strict=strict, progress=FeedbackProgress(feedback, 0, 90))
+                check_pg.report_search(db, feedback)
+        else:
+            pipes, crs, _ = cc.load_pipes(self, parameters, context, feedback, rules)
+            findings = check_clash(pipes, rules, strict=strict, progress=FeedbackProgress(feedback, 0, 90))
         cc.report_messages(findings.messages, feedback)
-        sink_id = cc.write_findings(self, parameters, context, self.OUTPUT, findings.records(), COLUMNS, crs,
-                                    "a clash finding")
+        sink_id = cc.write_findings(self, parameters, context, self.OUTPUT, findings, COLUMNS, crs,
+                                    "a clash finding", feedback)
         c = findings.counts
         result = {self.OUTPUT: sink_id, "FAIL": c.get("FAIL", 0), "UNCERTAIN": c.get("UNCERTAIN", 0),
                   "UNKNOWN": c.get("UNKNOWN", 0), "NO_RULE": c.get("no_rule", 0)}
         feedback.pushInfo(self.tr("{n} pipes checked: {fail} FAIL, {unc} UNCERTAIN, {unk} UNKNOWN, {nr} without a "
-                                  "rule.").format(n=len(pipes), fail=result["FAIL"], unc=result["UNCERTAIN"],
+                                  "rule.").format(n=c.get("pipes", 0), fail=result["FAIL"], unc=result["UNCERTAIN"],
                                                   unk=result["UNKNOWN"], nr=result["NO_RULE"]))
         return result

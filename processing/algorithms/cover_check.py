@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
@@ -18,10 +20,11 @@ from qgis.core import (
 )
 
 from ...core.checks.cover import check_cover
-from ...core.checks.ground import TinGround, require_same_crs
+from ...core.checks.ground import TinGround
 from ...core.checks.rules import RuleSet
 from ..base import FeedbackProgress, PipeMapAlgorithm
 from . import check_common as cc
+from . import check_pg
 
 COLUMNS = (("pipe_id", cc.S), ("min_cover_m", cc.D), ("required_m", cc.D), ("verdict", cc.S), ("rule_id", cc.S),
            ("severity", cc.S), ("category", cc.S), ("cover_class", cc.S), ("surface", cc.S), ("margin_m", cc.D),
@@ -71,18 +74,34 @@ class CoverCheckAlgorithm(PipeMapAlgorithm):
         rules_csv = self.parameterAsFile(parameters, self.RULES, context) if parameters.get(self.RULES) else ""
         if rules_csv:
             rules = rules.with_user_cover(rules_csv)
-        pipes, crs, _ = cc.load_pipes(self, parameters, context, feedback, rules)
+        db = None
+        pgmap = check_pg.postgis_map(parameters, feedback)
+        if pgmap is not None:  # MAP is a PostGIS map: the road search runs in the database
+            db, crs = check_pg.open_map(pgmap, feedback)
+            pipes = db.read_pipes(rules)[0]
+        else:
+            pipes, crs, _ = cc.load_pipes(self, parameters, context, feedback, rules)
         dem = self.parameterAsRasterLayer(parameters, self.GROUND, context) if parameters.get(self.GROUND) else None
         las = self.parameterAsFile(parameters, self.GROUND_POINTS, context) \
             if parameters.get(self.GROUND_POINTS) else ""
         if dem is not None:
+            if las:
+                feedback.reportError(self.tr("Both GROUND and GROUND_POINTS are given: the DEM (GROUND) is used and "
+                                             "the point cloud is ignored."), False)
             ground = cc.raster_ground(dem, crs)
         elif las:
-            v = pipes.vertices
-            bbox = (float(v[:, 0].min()) - 50, float(v[:, 1].min()) - 50, float(v[:, 0].max()) + 50,
-                    float(v[:, 1].max()) + 50) if len(v) else None
-            ground = TinGround.from_las(las, bbox=bbox)
-            require_same_crs(getattr(ground, "wkt", ""), cc.crs_text(crs))
+            xy = pipes.vertices[:, :2]
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            # the points near the pipes only (a large cloud's triangulation stays small)
+            bbox = (float(xy[:, 0].min()) - 50, float(xy[:, 1].min()) - 50, float(xy[:, 0].max()) + 50,
+                    float(xy[:, 1].max()) + 50) if len(xy) else None
+            ground = TinGround.from_las(las, bbox=bbox, crs=cc.crs_text(crs))
+            if not ground.wkt:
+                feedback.reportError(self.tr("The point cloud {name} declares no coordinate reference system: it is "
+                                             "taken to be in the pipes' CRS ({crs}).").format(
+                    name=os.path.basename(las), crs=crs.userFriendlyIdentifier()), False)
+            feedback.pushInfo(self.tr("Ground: a TIN of {n} ground-class points from {name}.").format(
+                n=ground.n_points, name=os.path.basename(las)))
         else:
             raise QgsProcessingException(self.tr("Give the ground surface: a DEM (GROUND) or a LAS/LAZ point cloud "
                                                  "(GROUND_POINTS)."))
@@ -93,11 +112,16 @@ class CoverCheckAlgorithm(PipeMapAlgorithm):
                 roads, road_ids, _ = cc.polygons(source, crs, context)
         step = self.parameterAsDouble(parameters, self.SAMPLE_STEP, context)
         strict = self.parameterAsBoolean(parameters, self.STRICT_RULES, context)
-        findings = check_cover(pipes, rules, ground, roads, road_ids=road_ids, step_m=step, strict=strict,
-                               progress=FeedbackProgress(feedback))
+        if db is not None:
+            with db:
+                findings = db.cover(rules, ground, roads, road_ids=road_ids, step_m=step, strict=strict,
+                                    progress=FeedbackProgress(feedback, 0, 90))
+        else:
+            findings = check_cover(pipes, rules, ground, roads, road_ids=road_ids, step_m=step, strict=strict,
+                                   progress=FeedbackProgress(feedback, 0, 90))
         cc.report_messages(findings.messages, feedback)
-        sink_id = cc.write_findings(self, parameters, context, self.OUTPUT, findings.records(), COLUMNS, crs,
-                                    "a cover finding")
+        sink_id = cc.write_findings(self, parameters, context, self.OUTPUT, findings, COLUMNS, crs,
+                                    "a cover finding", feedback)
         c = findings.counts
         result = {self.OUTPUT: sink_id, "FAIL": c.get("FAIL", 0), "UNCERTAIN": c.get("UNCERTAIN", 0),
                   "UNKNOWN": c.get("UNKNOWN", 0), "NO_RULE": c.get("no_rule", 0)}

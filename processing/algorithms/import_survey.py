@@ -29,6 +29,7 @@ from qgis.PyQt.QtCore import QVariant
 from ...core import mapfile
 from ...core.survey import importer, report
 from ..base import FeedbackProgress, PipeMapAlgorithm, add_feature, finish_sink
+from ..pgmap import MapParameter, describe, is_postgis_map, map_input, parse, resolve
 from .create_map import crs_for_core
 
 
@@ -81,9 +82,9 @@ class ImportSurveyAlgorithm(PipeMapAlgorithm):
         self.addParameter(FileOrFolderParameter(
             self.SEGMENTS, self.tr("Segment table (or the folder of tables)"),
             QgsProcessingParameterFile.File, optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            self.MAP, self.tr("Integrated map (GeoPackage)"), QgsProcessingParameterFile.File,
-            fileFilter="GeoPackage (*.gpkg)"))
+        self.addParameter(MapParameter(
+            self.MAP, self.tr("Integrated map (GeoPackage, or PostGIS: service=NAME schema=NAME)"),
+            QgsProcessingParameterFile.File, fileFilter="GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterString(
             self.PROFILE, self.tr("Column profile: zh, en, or a JSON/YAML file"), "zh"))
         self.addParameter(QgsProcessingParameterCrs(
@@ -108,19 +109,31 @@ class ImportSurveyAlgorithm(PipeMapAlgorithm):
     def execute(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> dict[str, Any]:
         points = self.parameterAsFile(parameters, self.POINTS, context)
         segments = self.parameterAsFile(parameters, self.SEGMENTS, context)
-        map_path = self.parameterAsFile(parameters, self.MAP, context)
+        map_path = map_input(self, parameters, self.MAP, context)
         profile = self.parameterAsString(parameters, self.PROFILE, context) or "zh"
         crs = self.parameterAsCrs(parameters, self.CRS, context)
         mode = importer.MODES[self.parameterAsEnum(parameters, self.MODE, context)]
         encoding = self.parameterAsString(parameters, self.ENCODING, context) or None
         crs_text = crs_for_core(crs) if crs.isValid() else ""
 
-        result = importer.import_survey(map_path, points or None, segments or None, profile=profile, crs=crs_text,
-                                        mode=mode, encoding=encoding, progress=FeedbackProgress(feedback))
+        if is_postgis_map(map_path):  # staged in a GeoPackage, merged into PostGIS in one transaction
+            from ...core.pg import imports as pg_imports
+            from ...core.pg import mapdb
+
+            pgmap = resolve(parse(map_path))
+            result = pg_imports.import_survey(pgmap, points or None, segments or None, profile=profile,
+                                              crs=crs_text, mode=mode, encoding=encoding,
+                                              progress=FeedbackProgress(feedback))
+            meta = mapdb.read_metadata(pgmap)
+            map_path = describe(map_path)  # never show a password
+        else:
+            result = importer.import_survey(map_path, points or None, segments or None, profile=profile,
+                                            crs=crs_text, mode=mode, encoding=encoding,
+                                            progress=FeedbackProgress(feedback))
+            meta = mapfile.read_metadata(map_path)
         for note in result.notes:
             feedback.pushInfo(note)
         outputs: dict[str, Any] = {}
-        meta = mapfile.read_metadata(map_path)
         map_crs = QgsCoordinateReferenceSystem(meta.get("crs_authid") or "")
         if not map_crs.isValid():
             map_crs = QgsCoordinateReferenceSystem.fromWkt(meta.get("crs_wkt", ""))

@@ -20,15 +20,18 @@ def _flush_deletes():
 
 
 def _counts(iface):
+    """(menus in the menu bar, toolbars, menu objects, providers, workbench docks, radargram docks)."""
     from qgis.core import QgsApplication
-    from qgis.PyQt.QtWidgets import QMenu, QToolBar
+    from qgis.PyQt.QtWidgets import QDockWidget, QMenu, QToolBar
 
     window = iface.mainWindow()
     menus = [a for a in window.menuBar().actions() if a.menu() is not None and a.menu().objectName() == "PipeMapMenu"]
     toolbars = [t for t in window.findChildren(QToolBar) if t.objectName() == "PipeMapToolBar"]
     menu_objects = [m for m in window.findChildren(QMenu) if m.objectName() == "PipeMapMenu"]
     providers = [p for p in QgsApplication.processingRegistry().providers() if p.id() == "pipemap"]
-    return len(menus), len(toolbars), len(menu_objects), len(providers)
+    docks = [d for d in window.findChildren(QDockWidget) if d.objectName() == "PipeMapDock"]
+    radargrams = [d for d in window.findChildren(QDockWidget) if d.objectName() == "PipeMapRadargramDock"]
+    return len(menus), len(toolbars), len(menu_objects), len(providers), len(docks), len(radargrams)
 
 
 def test_metadata_is_complete_and_matches_running_qgis():
@@ -78,24 +81,58 @@ def test_class_factory_loads_and_registers_the_provider(qgis_iface, qgis_process
 def test_load_unload_load_leaves_exactly_one_of_each(qgis_iface, qgis_processing):
     import pipemap
 
-    assert _counts(qgis_iface) == (0, 0, 0, 0)
+    assert _counts(qgis_iface) == (0, 0, 0, 0, 0, 0)
     first = pipemap.classFactory(qgis_iface)
     first.initProcessing()
     first.initGui()
-    assert _counts(qgis_iface) == (1, 1, 1, 1)
+    assert _counts(qgis_iface) == (1, 1, 1, 1, 1, 0)
     assert len(first.actions) >= 2
+    # the radargram viewer's dock is made on first use, and goes with the rest
+    first.show_workbench().gpr_section.ensure_viewer()
+    assert _counts(qgis_iface) == (1, 1, 1, 1, 1, 1)
     first.unload()
     _flush_deletes()
-    assert _counts(qgis_iface) == (0, 0, 0, 0)
+    assert _counts(qgis_iface) == (0, 0, 0, 0, 0, 0)
 
     second = pipemap.classFactory(qgis_iface)
     second.initProcessing()
     second.initGui()
     second.initProcessing()  # QGIS may call it again: still one provider
-    assert _counts(qgis_iface) == (1, 1, 1, 1)
+    assert _counts(qgis_iface) == (1, 1, 1, 1, 1, 0)
     second.unload()
     _flush_deletes()
-    assert _counts(qgis_iface) == (0, 0, 0, 0)
+    assert _counts(qgis_iface) == (0, 0, 0, 0, 0, 0)
+
+
+def test_workbench_action_shows_and_hides_the_dock(qgis_iface, qgis_processing):
+    """The toolbar/menu action toggles the panel; unloading leaves no map tool, marker or rubber band."""
+    from qgis.gui import QgsRubberBand, QgsVertexMarker
+
+    import pipemap
+
+    plugin = pipemap.classFactory(qgis_iface)
+    plugin.initProcessing()
+    plugin.initGui()
+    canvas = qgis_iface.mapCanvas()
+    items_before = len(canvas.scene().items())
+    try:
+        action = plugin.dock_action
+        assert action in plugin.toolbar.actions() and action in plugin.menu.actions()
+        assert plugin.toolbar.actions()[0] is action
+        assert not plugin.dock.isVisibleTo(plugin.dock.parentWidget())
+        action.trigger()
+        assert plugin.dock.isVisibleTo(plugin.dock.parentWidget()) and action.isChecked()
+        action.trigger()
+        assert not plugin.dock.isVisibleTo(plugin.dock.parentWidget()) and not action.isChecked()
+        plugin.show_workbench().tool_actions["excavation"].trigger()
+        assert canvas.mapTool() is plugin.dock.excavation_tool
+        plugin.dock.gpr_section.ensure_viewer()
+    finally:
+        plugin.unload()
+        _flush_deletes()
+    assert canvas.mapTool() is None or "pipemap" not in type(canvas.mapTool()).__module__
+    left = [i for i in canvas.scene().items() if isinstance(i, (QgsRubberBand, QgsVertexMarker))]
+    assert len(canvas.scene().items()) <= items_before and not left
 
 
 def test_menu_action_opens_nothing_heavy_at_import(qgis_iface, qgis_processing):

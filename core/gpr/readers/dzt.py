@@ -60,10 +60,13 @@ MAX_CHANNELS = 16
 MIN_SAMPLES = 3  #: counter + mark word + at least one radar sample
 MAX_SAMPLES = 65536
 MAX_RANGE_NS = 1.0e6  #: 1 ms: far beyond any GPR time window
+MIN_DT_NS = 1.0e-4  #: 0.1 ps a sample: below any GPR sampling (the DT1 and MALA readers use the same floor)
 MARK_SAMPLES = 2  #: leading samples of every scan that are not radar data
 #: user marks are scanned at open time when the data area is at most this big
 MARK_SCAN_LIMIT_BYTES = 256 * 1024 * 1024
 _CHUNK_BYTES = 8 * 1024 * 1024
+#: a DZG larger than this is not read (~150,000 fixes: 40 hours at 1 Hz; fixes are parsed into memory)
+MAX_DZG_BYTES = 16 * 1024 * 1024
 
 _DTYPES = {8: np.dtype("<u1"), 16: np.dtype("<u2"), 32: np.dtype("<i4")}
 
@@ -319,11 +322,17 @@ def read_dzt(path: str | os.PathLike[str], *, scan_marks: bool | None = None) ->
     dzg_path = find_dzg(p)
     if dzg_path is not None:
         try:
-            gps = read_dzg(dzg_path)
+            dzg_size = dzg_path.stat().st_size
+            if dzg_size > MAX_DZG_BYTES:  # ~100 bytes a fix: far more fixes than any survey logs
+                warnings.append(f"{dzg_path.name}: {dzg_size} bytes, larger than the {MAX_DZG_BYTES} bytes of a GPS "
+                                "log; not read, no GPS.")
+            else:
+                gps = read_dzg(dzg_path)
         except OSError as exc:
             warnings.append(f"{dzg_path.name}: cannot be read ({exc}); no GPS.")
         else:
-            gps = gps.within(n_traces, dzg_path.name)
+            if gps is not None:
+                gps = gps.within(n_traces, dzg_path.name)
 
     result = []
     for c in range(nchan):
@@ -395,8 +404,8 @@ def _check_first_header(p: Path, head: bytes, size: int) -> dict[str, Any]:
         raise bad("rh_nchan", f"1 to {MAX_CHANNELS} channels")
     if h["rh_data"] == 0:
         raise bad("rh_data", "the data offset, in 1024-byte blocks or bytes")
-    if not (math.isfinite(h["rhf_range"]) and 0 < h["rhf_range"] <= MAX_RANGE_NS):
-        raise bad("rhf_range", f"a time window > 0 and <= {MAX_RANGE_NS:g} ns")
+    if not (math.isfinite(h["rhf_range"]) and MIN_DT_NS * h["rh_nsamp"] <= h["rhf_range"] <= MAX_RANGE_NS):
+        raise bad("rhf_range", f"a time window of at least {MIN_DT_NS:g} ns a sample and at most {MAX_RANGE_NS:g} ns")
     return h
 
 
@@ -412,7 +421,7 @@ def _channel_header(p: Path, c: int, headers: list[dict[str, Any]], h0: dict[str
         hc = dict(h0)
         hc["rh_antname"] = headers[c]["rh_antname"] or h0["rh_antname"]
         return hc
-    if not (math.isfinite(hc["rhf_range"]) and 0 < hc["rhf_range"] <= MAX_RANGE_NS):
+    if not (math.isfinite(hc["rhf_range"]) and MIN_DT_NS * h0["rh_nsamp"] <= hc["rhf_range"] <= MAX_RANGE_NS):
         warnings.append(f"{p.name}: header field rhf_range of channel {c} = {hc['rhf_range']} is invalid; "
                         f"channel 0's {h0['rhf_range']} ns is used.")
         hc["rhf_range"] = h0["rhf_range"]

@@ -1023,7 +1023,7 @@ def read_segy(path: str | os.PathLike[str], *, sample_interval_ns: float | None 
         assert unit is not None
         dt_ns = dt_field / 1000.0 if unit == "ps" else dt_field * 1000.0
         exact = _DT_NS_STATEMENT.search(full_text)
-        if exact:
+        if exact and math.isfinite(float(exact.group(1)) * 1000.0):  # DT_NS=1e308 is no interval
             stated = float(exact.group(1))
             field_of_stated = round(stated * 1000.0) if unit == "ps" else round(stated / 1000.0)
             if stated > 0 and field_of_stated == dt_field and stated != dt_ns:

@@ -308,3 +308,22 @@ def test_bad_crossing_order_option(rules):
 def test_bench_clash_reports_both_timings():
     r = clash.bench_clash(2000)
     assert r["segments"] > 1500 and r["check_s"] > 0 and r["strtree_max_s"] > 0 and r["peak_rss_mb"] > 0
+
+
+def test_parts_of_one_multipart_feature_are_not_compared_with_each_other():
+    from pipemap.core.checks.clash import check_clash
+    from pipemap.core.checks.pipes import Pipes
+    from pipemap.core.checks.rules import RuleSet
+
+    rules = RuleSet.shipped()
+    # two parts of feature A 0.2 m apart (a multi-part line), and B crossing 0.1 m above one part
+    vertices = np.array([[0, 0, -1.0], [10, 0, -1.0], [0, 0.2, -1.0], [10, 0.2, -1.0], [5, -5, -0.9], [5, 5, -0.9]])
+    offsets = np.array([0, 2, 4, 6])
+    pipes = Pipes.from_arrays(["A", "A", "B"], vertices, offsets, [0.05] * 3, [0.05] * 3,
+                              category=np.array(["JS", "JS", "RQ"], dtype=object),
+                              subcategory=np.array(["", "", ""], dtype=object), rules=rules,
+                              dn_mm=np.array([100.0, 100.0, 100.0]), pressure_mpa=np.array([np.nan, np.nan, 0.2]))
+    found = check_clash(pipes, rules)
+    pairs = {(a, b) for a, b in zip(found.pipe_a, found.pipe_b)}
+    assert ("A", "A") not in pairs
+    assert any({a, b} == {"A", "B"} for a, b in pairs)

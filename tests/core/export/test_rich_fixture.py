@@ -16,3 +16,17 @@ def test_rich_map_has_contacts_restricted_and_hostile_values(rich_map):
     assert not set(facts["restricted_segments"]) & set(planning.segments.columns["seg_id"])
     assert "owner_contact" not in planning.segments.field_names
     assert "GY" not in planning.segments.category_counts()
+
+
+def test_segments_never_name_a_withheld_point(rich_map):
+    path, _, facts = rich_map
+    full = model.read_map(path, profiles.load_profile("full"))
+    named = set(full.segments.columns["start_point"]) | set(full.segments.columns["end_point"])
+    secret = set(facts["secret_points"]) & named
+    assert secret, "the fixture should have secret points that segments name"
+    planning = model.read_map(path, profiles.load_profile("planning"))
+    left = set(planning.segments.columns["start_point"]) | set(planning.segments.columns["end_point"])
+    assert not secret & left
+    assert not secret & set(planning.points.columns["point_id"])
+    assert planning.removed.get("pipe_segment: start_point naming a withheld point blanked", 0) \
+        + planning.removed.get("pipe_segment: end_point naming a withheld point blanked", 0) >= len(secret)

@@ -1,0 +1,153 @@
+"""Shared parts of the network algorithms (``topologycheck``, ``trace``, ``isolate``): the map and
+tolerance parameters, loading the graphs, and writing segments and nodes of a graph to sinks."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsLineString,
+    QgsPoint,
+    QgsPointXY,
+    QgsProcessingException,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+
+from ...core.checks.pipes import require_projected
+from ...core.network import graph as core_graph
+from ..base import FeedbackProgress, add_feature, finish_sink
+from .build_3d import map_crs
+
+MAP = "MAP"
+TOLERANCE = "TOLERANCE"
+SEARCH_DISTANCE = "SEARCH_DISTANCE"
+CLOSED_VALVES = "CLOSED_VALVES"
+
+#: node types a trace can stop at (STOP_AT enum, stable order): every type but the plain junction
+STOP_KINDS: tuple[str, ...] = core_graph.KIND_NAMES[1:]
+
+S, D, INT = QVariant.String, QVariant.Double, QVariant.Int
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PipeMapNetwork", text)
+
+
+def add_map_parameters(alg: Any) -> None:
+    alg.addParameter(QgsProcessingParameterFile(
+        MAP, tr("Integrated map (GeoPackage)"), QgsProcessingParameterFile.File, fileFilter="GeoPackage (*.gpkg)"))
+
+
+def add_tolerance_parameters(alg: Any, search: bool = False) -> None:
+    alg.addParameter(QgsProcessingParameterNumber(
+        TOLERANCE, tr("Snapping tolerance: segment ends and points closer than this are one node (m)"),
+        QgsProcessingParameterNumber.Double, defaultValue=0.01, minValue=0.0, maxValue=10.0))
+    if search:
+        alg.addParameter(QgsProcessingParameterNumber(
+            SEARCH_DISTANCE, tr("Search distance from the point to the nearest pipe (m)"),
+            QgsProcessingParameterNumber.Double, defaultValue=50.0, minValue=0.0))
+
+
+def map_and_crs(alg: Any, parameters: dict[str, Any], context: Any) -> tuple[str, QgsCoordinateReferenceSystem]:
+    """The map path and its CRS (which must be in metres)."""
+    path = alg.parameterAsFile(parameters, MAP, context)
+    if not path:
+        raise QgsProcessingException(tr("Give the integrated map (MAP)."))
+    crs = map_crs(path)
+    if crs.isValid():
+        require_projected(crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WKT1_GDAL))
+    return path, crs
+
+
+def load(alg: Any, parameters: dict[str, Any], context: Any, feedback: Any, categories: Iterable[str] | None,
+         start: float = 0.0, span: float = 30.0) -> dict[str, core_graph.Graph]:
+    path = alg.parameterAsFile(parameters, MAP, context)
+    tol = alg.parameterAsDouble(parameters, TOLERANCE, context)
+    graphs = core_graph.load_graphs(path, categories, tol, progress=FeedbackProgress(feedback, start, span))
+    feedback.pushInfo(tr("Networks read: {what}.").format(what=", ".join(
+        f"{c} {g.n_edges} segments / {g.n_nodes} nodes" for c, g in graphs.items()) or tr("none")))
+    return graphs
+
+
+def segment_fields(extra: Sequence[tuple[str, Any]] = ()) -> QgsFields:
+    fields = QgsFields()
+    for name, kind in (("seg_id", S), ("category", S), ("length_m", D), ("dn_mm", D), ("road", S), *extra):
+        fields.append(QgsField(name, kind))
+    return fields
+
+
+def node_fields(extra: Sequence[tuple[str, Any]] = ()) -> QgsFields:
+    fields = QgsFields()
+    for name, kind in (("node", INT), ("point_id", S), ("category", S), ("kind", S), ("degree", INT), ("road", S),
+                       *extra):
+        fields.append(QgsField(name, kind))
+    return fields
+
+
+def _number(v: float) -> float | None:
+    return float(v) if np.isfinite(v) else None
+
+
+def line_geometry(g: core_graph.Graph, e: int) -> QgsGeometry:
+    c = g.coords(e)
+    z = np.where(np.isfinite(c[:, 2]), c[:, 2], 0.0)
+    return QgsGeometry(QgsLineString([QgsPoint(float(x), float(y), float(zz)) for (x, y, _), zz in zip(c, z)]))
+
+
+def write_segments(alg: Any, parameters: dict[str, Any], context: Any, name: str, g: core_graph.Graph | None,
+                   edges: np.ndarray, crs: QgsCoordinateReferenceSystem, extra: Sequence[tuple[str, Any]] = (),
+                   values: Any = None, feedback: Any = None) -> str | None:
+    """A LineStringZ sink with one feature per edge (``values(e)`` gives the ``extra`` columns)."""
+    fields = segment_fields(extra)
+    sink, sink_id = alg.parameterAsSink(parameters, name, context, fields, QgsWkbTypes.LineStringZ, crs)
+    if sink is None:
+        return None
+    if g is not None:
+        for k, e in enumerate(np.asarray(edges, dtype=np.int64).tolist()):
+            if feedback is not None and k % 5000 == 0 and feedback.isCanceled():
+                break
+            feat = QgsFeature(fields)
+            feat.setAttributes([str(g.seg_ids[e]), g.category, float(g.length_m[e]), _number(g.dn_mm[e]),
+                                str(g.road[e]), *(values(e) if values else [])])
+            feat.setGeometry(line_geometry(g, e))
+            add_feature(sink, feat, tr("a segment"))
+    finish_sink(sink)
+    return sink_id
+
+
+def write_nodes(alg: Any, parameters: dict[str, Any], context: Any, name: str, g: core_graph.Graph | None,
+                nodes: np.ndarray, crs: QgsCoordinateReferenceSystem, extra: Sequence[tuple[str, Any]] = (),
+                values: Any = None, feedback: Any = None) -> str | None:
+    """A point sink with one feature per node (``values(n)`` gives the ``extra`` columns)."""
+    fields = node_fields(extra)
+    sink, sink_id = alg.parameterAsSink(parameters, name, context, fields, QgsWkbTypes.Point, crs)
+    if sink is None:
+        return None
+    if g is not None:
+        deg = g.degree
+        for k, n in enumerate(np.asarray(nodes, dtype=np.int64).tolist()):
+            if feedback is not None and k % 5000 == 0 and feedback.isCanceled():
+                break
+            feat = QgsFeature(fields)
+            feat.setAttributes([int(n), str(g.point_id[n]), g.category, core_graph.KIND_NAMES[int(g.kind[n])],
+                                int(deg[n]), str(g.node_road[n]), *(values(n) if values else [])])
+            feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(float(g.xy[n, 0]), float(g.xy[n, 1]))))
+            add_feature(sink, feat, tr("a node"))
+    finish_sink(sink)
+    return sink_id
+
+
+def ids_parameter(alg: Any, parameters: dict[str, Any], name: str, context: Any) -> list[str]:
+    from ...core.network.isolate import parse_ids
+
+    text = alg.parameterAsString(parameters, name, context) if parameters.get(name) else ""
+    return parse_ids(text)
