@@ -279,6 +279,7 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
     :raises SchemaError: an SQLite file without PipeMap's metadata table.
     """
     con = _open_sqlite(Path(path), readonly=True)
+    con.text_factory = lambda raw: raw.decode("utf-8", errors="replace")  # a damaged byte must not crash it
     try:
         try:
             rows = con.execute("SELECT key, value FROM pipemap_metadata").fetchall()
@@ -291,6 +292,9 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
                     code="map.not_pipemap",
                     path=str(path),
                 ) from None
+            raise InputError("{path} is damaged or not a GeoPackage: {reason}.", code="map.damaged",
+                             path=str(path), reason=str(exc)) from None
+        except UnicodeDecodeError as exc:  # a damaged byte in the schema's text (column names are decoded strictly)
             raise InputError("{path} is damaged or not a GeoPackage: {reason}.", code="map.damaged",
                              path=str(path), reason=str(exc)) from None
     finally:
@@ -475,10 +479,19 @@ def replace_map(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> 
 
 def read_map_info(path: str | os.PathLike[str]) -> MapInfo:
     """Describe a map: metadata, layers with geometry type and count, categories."""
-    from osgeo import ogr
-
     p = Path(path)
     meta = read_metadata(p)
+    try:
+        layers, cats = _describe_layers(p)
+    except (RuntimeError, UnicodeDecodeError) as exc:  # GDAL on a damaged file
+        raise InputError("{path} is damaged or not a GeoPackage: {reason}.", code="map.damaged", path=str(p),
+                         reason=str(exc).strip()[:300]) from None
+    return MapInfo(p, schema_version_of(meta, p), meta, layers, cats)
+
+
+def _describe_layers(p: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    from osgeo import ogr
+
     layers: dict[str, dict[str, Any]] = {}
     with gdal_exceptions():
         ds = ogr.Open(str(p))
@@ -502,10 +515,25 @@ def read_map_info(path: str | os.PathLike[str]) -> MapInfo:
                     cats.append({k: feat.GetField(k) for k in ("code", "name_zh", "name_en", "colour")})
         finally:
             ds = None
-    return MapInfo(p, schema_version_of(meta, p), meta, layers, cats)
+    return layers, cats
 
 
 # --- schema upgrades -------------------------------------------------------
+
+def _map_srs(meta: dict[str, str], path: Path) -> Any:
+    """The map's CRS from its metadata (authority code, else WKT).
+
+    :raises SchemaError: neither is a valid CRS.
+    """
+    for text in (meta.get("crs_authid"), meta.get("crs_wkt")):
+        if text:
+            try:
+                return spatial_reference(text)
+            except InputError:
+                continue
+    raise SchemaError("The map {path} does not record a valid coordinate reference system (crs_authid, crs_wkt in "
+                      "its pipemap_metadata table).", code="map.bad_crs", path=str(path))
+
 
 def _add_layer_step(layer: schema.Layer):
     """A migration step creating a spatial layer in the map's CRS (with OGR)."""
@@ -514,13 +542,14 @@ def _add_layer_step(layer: schema.Layer):
         from osgeo import gdal
 
         meta = read_metadata(path)
-        srs = spatial_reference(meta.get("crs_authid") or meta.get("crs_wkt", ""))
+        srs = _map_srs(meta, path)
         with gdal_exceptions():
             ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_UPDATE, allowed_drivers=["GPKG"])
             try:
                 if ds.GetLayerByName(layer.name) is None:
                     _create_table(ds, layer.name, layer.geometry, layer.fields, srs, layer.description,
                                   layer.identifier_zh)
+                ds.FlushCache()  # GDAL's deferred work (index, triggers) fails here, not unseen at close
             finally:
                 ds = None  # noqa: F841
 
@@ -591,8 +620,11 @@ def _upgrade_copy(p: Path, before: int, progress: Progress) -> None:
         finally:
             con.close()
         replace_map(tmp, p)
-    except PipeMapError:
+    except PipeMapError as exc:
         remove_quietly(tmp)
+        if exc.params.get("path") == str(tmp):  # a step's error: name the map, not its copy
+            exc.params["path"] = str(p)
+            exc.args = (exc.message,)
         raise
     except (OSError, RuntimeError, sqlite3.Error) as exc:
         remove_quietly(tmp)
@@ -605,8 +637,9 @@ def _upgrade_copy(p: Path, before: int, progress: Progress) -> None:
         raise
 
 
-#: SQLite result codes that describe the machine, not the SQL: busy, locked, read-only, I/O error, full, cannot open
-_ENVIRONMENT_CODES = {5, 6, 8, 10, 13, 14}
+#: SQLite result codes that describe the file or the machine, not the SQL: busy, locked, read-only, I/O error,
+#: damaged (corrupt), full, cannot open, not a database
+_ENVIRONMENT_CODES = {5, 6, 8, 10, 11, 13, 14, 26}
 
 
 def _is_environment_error(exc: sqlite3.Error) -> bool:

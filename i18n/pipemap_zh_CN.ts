@@ -34,7 +34,7 @@
         <translation>方沟高度字段（mm）</translation>
     </message>
     <message>
-        <location filename="../processing/algorithms/check_common.py" line="105" />
+        <location filename="../processing/algorithms/check_pg.py" line="34" />
         <source>MAP is given: its pipe_segment layer is checked and INPUT is ignored.</source>
         <translation>已给定 MAP：检查其 pipe_segment 图层，忽略 INPUT。</translation>
     </message>
@@ -4909,6 +4909,11 @@
         <location filename="../processing/error_messages.py" line="8" />
         <source>The map {path} is locked: another program is writing to it. Nothing was changed; try again when it has finished (save or discard the edits there).</source>
         <translation>综合图 {path} 已被锁定：另一个程序正在写入。未作任何改动；请在其完成后重试（先在那里保存或放弃编辑）。</translation>
+    </message>
+    <message>
+        <location filename="../processing/error_messages.py" line="8" />
+        <source>The map {path} does not record a valid coordinate reference system (crs_authid, crs_wkt in its pipemap_metadata table).</source>
+        <translation>综合图 {path} 未记录有效的坐标参考系（其 pipemap_metadata 表中的 crs_authid、crs_wkt）。</translation>
     </message>
 </context>
 <context>

@@ -187,6 +187,7 @@ MESSAGES = (
     QT_TRANSLATE_NOOP("PipeMapErrors", "Could not record the survey in the map {path}: {reason}; the map is unchanged."),
     QT_TRANSLATE_NOOP("PipeMapErrors", "The sample interval must be positive."),
     QT_TRANSLATE_NOOP("PipeMapErrors", "The map {path} is locked: another program is writing to it. Nothing was changed; try again when it has finished (save or discard the edits there)."),
+    QT_TRANSLATE_NOOP("PipeMapErrors", "The map {path} does not record a valid coordinate reference system (crs_authid, crs_wkt in its pipemap_metadata table)."),
     QT_TRANSLATE_NOOP("PipeMapErrors", "Could not create the table {name}."),
     QT_TRANSLATE_NOOP("PipeMapErrors", "The map {path} must be a GeoPackage file ending in .gpkg."),
     QT_TRANSLATE_NOOP("PipeMapErrors", "The file {path} is read-only; it was left untouched."),

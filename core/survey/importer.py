@@ -853,6 +853,7 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
                         progress.report(0.5 + 0.4 * (len(points) + i) / total)
                         check_cancel(progress)
                 ds.CommitTransaction()
+                ds.FlushCache()  # GDAL's deferred work (extents, index) fails here, not unseen at close
             finally:
                 ds = None  # noqa: F841
         check_cancel(progress)

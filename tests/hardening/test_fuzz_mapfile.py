@@ -94,6 +94,16 @@ def _v1_map(empty: Path, folder: Path, harness: Any) -> Path:
                "cut": None, "action": "import"})
 @example(case={"base": "current", "sql": ["UPDATE pipemap_metadata SET value = 'x' WHERE key = 'schema_version'"],
                "flips": [], "cut": None, "action": "info"})
+# found: a damaged map failed its upgrade with sqlite3.DatabaseError ("database disk image is malformed")
+@example(case={"base": "v1", "sql": [], "flips": [(52, 1)], "cut": None, "action": "upgrade"})
+@example(case={"base": "v1", "sql": [], "flips": [(20, 1)], "cut": None, "action": "upgrade"})
+# found: GDAL's RuntimeError on a damaged file escaped read_map_info
+@example(case={"base": "current", "sql": [], "flips": [(10728, 14)], "cut": None, "action": "info"})
+# found: a damaged byte inside a metadata value raised UnicodeDecodeError
+@example(case={"base": "current", "sql": [], "flips": [(63987, 128)], "cut": None, "action": "metadata"})
+# found: an invalid crs_authid failed the upgrade with a message naming only the CRS
+@example(case={"base": "v1", "sql": ["UPDATE pipemap_metadata SET value = 'abc' WHERE key = 'crs_authid'"],
+               "flips": [], "cut": None, "action": "upgrade"})
 def test_fuzz_map_file(case: dict[str, Any], harness: Any, empty_map: Path) -> None:
     folder = harness.example_dir()
     target = harness.copy(empty_map, folder, "map.gpkg") if case["base"] == "current" else \
