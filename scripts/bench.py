@@ -222,12 +222,10 @@ def main() -> int:
         pg_results = bench_pg(out, quick=args.quick)
         results += pg_results
     load_lines: list[str] = []
-    if args.only == "load" and (ROOT / "scripts" / "load.py").is_file():
+    if args.only == "load":
         import load
 
-        res = load.run(out, quick=args.quick)
-        results.append(res)
-        load_lines = load.lines(res)
+        load.main(["--out", str(out / "load")] + (["--quick"] if args.quick else []))
     for r in results:
         if r["name"] == "createmap":
             print(f"createmap      median {r['median_s'] * 1000:.0f} ms over {r['runs']} runs")

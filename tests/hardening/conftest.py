@@ -14,8 +14,8 @@ exception, a hang or an allocation beyond the limit fails the test: that is
 a *finding*.
 
 Each fuzz target counts its executions and outcomes; the counts are written
-to ``<test-output>/hardening-fuzz.json`` at the end of the session (the
-figures of ``docs/reliability.md``). A new target (a format still being
+to ``<test-output>/hardening-fuzz-<profile>.json`` at the end of the session
+(the figures of ``docs/reliability.md``); fault cases to ``hardening-faults.json``. A new target (a format still being
 built) needs a strategy producing files and one ``harness.attempt`` call,
 nothing else.
 """
@@ -288,8 +288,10 @@ def _link_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def harness(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Iterator[Harness]:
+def harness(tmp_path_factory: pytest.TempPathFactory, output_dir: Path,
+            request: pytest.FixtureRequest) -> Iterator[Harness]:
     h = Harness(tmp_path_factory.mktemp("hardening"))
+    profile = request.config.getoption("hypothesis_profile", None) or os.environ.get("HYPOTHESIS_PROFILE", "default")
     yield h
     if h.faults:
         faults = output_dir / "hardening-faults.json"
@@ -300,7 +302,8 @@ def harness(tmp_path_factory: pytest.TempPathFactory, output_dir: Path) -> Itera
         faults.write_text(json.dumps(known, indent=2, sort_keys=True), encoding="utf-8")
     if not h.stats:
         return
-    report = output_dir / "hardening-fuzz.json"
+    report = output_dir / f"hardening-fuzz-{profile}.json"  # one file a profile: the suite does not overwrite
+    # the figures of a long run
     previous: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError):
         previous = json.loads(report.read_text(encoding="utf-8"))
