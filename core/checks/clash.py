@@ -126,6 +126,82 @@ def _candidate_chunks(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.nda
 # --- the check ------------------------------------------------------------------------------------------------
 
 
+class PiecePairs:
+    """The figures of candidate piece pairs (DESIGN.md section 5), collected chunk by chunk.
+
+    Shared by :func:`check_clash` and the PostGIS check (``core/pg/checks.py``), which find their
+    candidate pairs differently but must measure them identically.
+    """
+
+    KEYS = ("pa", "pb", "d", "x", "y", "za", "zb", "cross", "stack", "tee")
+
+    def __init__(self, pipes: Pipes, start: np.ndarray, seg_pipe: np.ndarray, reach: np.ndarray,
+                 endpoint_tol_m: float, cross_tol_m: float) -> None:
+        V = pipes.vertices
+        self.seg_pipe, self.reach = seg_pipe, reach
+        self.endpoint_tol_m, self.cross_tol_m = endpoint_tol_m, cross_tol_m
+        self.P0, self.P1 = V[start, :2], V[start + 1, :2]  # plan start and end of every piece
+        self.Z0, self.Z1 = V[start, 2], V[start + 1, 2]
+        self.first_piece = start == pipes.offsets[seg_pipe]
+        self.last_piece = start + 1 == pipes.offsets[seg_pipe + 1] - 1
+        #: equal codes: equal categories
+        self.cat = factorize(pipes.category)[0] if len(pipes) else np.zeros(0, dtype=np.int64)
+        self.end0, self.end1 = pipes.endpoints()
+        # parts of one multi-part feature share its id: a feature is never compared with itself
+        ids_list = pipes.ids.tolist()
+        self.feature_code = None
+        if len(set(ids_list)) < len(ids_list):
+            self.feature_code = np.unique(np.asarray(ids_list, dtype=str), return_inverse=True)[1]
+        self.kept: dict[str, list[np.ndarray]] = {k: [] for k in self.KEYS}
+
+    def add(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Measure the piece pairs (i[k], j[k]) and keep those within reach."""
+        P0, P1, tol = self.P0, self.P1, self.endpoint_tol_m
+        pa, pb = self.seg_pipe[i], self.seg_pipe[j]
+        p0, p1, q0, q1 = P0[i], P1[i], P0[j], P1[j]
+        s, t = geo.closest_params(p0, p1, q0, q1)
+        ca = p0 + s[:, None] * (p1 - p0)
+        cb = q0 + t[:, None] * (q1 - q0)
+        d = np.hypot(ca[:, 0] - cb[:, 0], ca[:, 1] - cb[:, 1])
+        del p0, p1, q0, q1
+        keep = d <= self.reach[pa] + self.reach[pb]
+        if self.feature_code is not None:
+            keep &= self.feature_code[pa] != self.feature_code[pb]
+        if not keep.all():
+            i, j, pa, pb, s, t, d, ca, cb = (a[keep] for a in (i, j, pa, pb, s, t, d, ca, cb))
+        za = self.Z0[i] + s * (self.Z1[i] - self.Z0[i])
+        zb = self.Z0[j] + t * (self.Z1[j] - self.Z0[j])
+        near = np.flatnonzero(d <= tol)
+        if len(near):
+            # pipes sharing an endpoint are skipped whatever their pieces do: no stack or tee test for them
+            near = near[~_shared_endpoint(self.end0, self.end1, pa[near], pb[near], tol)]
+        stack = np.zeros(len(d), dtype=bool)
+        tee = np.zeros(len(d), dtype=bool)
+        if len(near):
+            i_n, j_n = i[near], j[near]
+            stack[near] = geo.collinear_overlap(P0[i_n], P1[i_n], P0[j_n], P1[j_n], tol)
+            same = near[self.cat[pa[near]] == self.cat[pb[near]]]
+            if len(same):
+                i_s, j_s = i[same], j[same]
+                tee[same] = _endpoint_on_other(P0[i_s], P1[i_s], P0[j_s], P1[j_s], self.first_piece[i_s],
+                                               self.last_piece[i_s], self.first_piece[j_s], self.last_piece[j_s],
+                                               tol)
+        for k, v in (("pa", pa), ("pb", pb), ("d", d), ("x", (ca[:, 0] + cb[:, 0]) / 2),
+                     ("y", (ca[:, 1] + cb[:, 1]) / 2), ("za", za), ("zb", zb), ("cross", d <= self.cross_tol_m),
+                     ("stack", stack), ("tee", tee)):
+            self.kept[k].append(v)
+
+    def records(self) -> dict[str, np.ndarray]:
+        """Everything kept, as one array per key (and the chunks freed)."""
+        rec = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in self.kept.items()}
+        self.kept = {k: [] for k in self.KEYS}
+        for k in ("pa", "pb"):
+            rec[k] = rec[k].astype(np.int64)
+        for k in ("cross", "stack", "tee"):
+            rec[k] = rec[k].astype(bool)
+        return rec
+
+
 def check_clash(pipes: Pipes, rules: RuleSet, ground: Ground | None = None, *, strict: bool = False,
                 include_pass: bool = False, crossing_order: str = "mandatory", no_rule_m: float = 0.5,
                 endpoint_tol_m: float = 0.01, cross_tol_m: float = 0.001, chunk: int = 200_000,
@@ -163,62 +239,15 @@ def check_clash(pipes: Pipes, rules: RuleSet, ground: Ground | None = None, *, s
 
     x0, y0 = V[start, 0], V[start, 1]
     x1, y1 = V[start + 1, 0], V[start + 1, 1]
-    P0, P1 = V[start, :2], V[start + 1, :2]  # plan start and end of every piece
-    Z0, Z1 = V[start, 2], V[start + 1, 2]
-    first_piece = start == pipes.offsets[seg_pipe]
-    last_piece = start + 1 == pipes.offsets[seg_pipe + 1] - 1
-    cat = factorize(pipes.category)[0] if m else np.zeros(0, dtype=np.int64)  # equal codes: equal categories
-    end0, end1 = pipes.endpoints()
-    # parts of one multi-part feature share its id: a feature is never compared with itself
-    ids_list = pipes.ids.tolist()
-    feature_code = None
-    if len(set(ids_list)) < len(ids_list):
-        feature_code = np.unique(np.asarray(ids_list, dtype=str), return_inverse=True)[1]
-    kept: dict[str, list[np.ndarray]] = {k: [] for k in ("pa", "pb", "d", "x", "y", "za", "zb", "cross", "stack",
-                                                        "tee")}
+    pairs = PiecePairs(pipes, start, seg_pipe, reach, endpoint_tol_m, cross_tol_m)
     n_candidates = 0
     for i, j, frac in _candidate_chunks(x0, y0, x1, y1, reach[seg_pipe], seg_pipe, chunk):
         n_candidates += len(i)
-        pa, pb = seg_pipe[i], seg_pipe[j]
-        p0, p1, q0, q1 = P0[i], P1[i], P0[j], P1[j]
-        s, t = geo.closest_params(p0, p1, q0, q1)
-        ca = p0 + s[:, None] * (p1 - p0)
-        cb = q0 + t[:, None] * (q1 - q0)
-        d = np.hypot(ca[:, 0] - cb[:, 0], ca[:, 1] - cb[:, 1])
-        del p0, p1, q0, q1
-        keep = d <= reach[pa] + reach[pb]
-        if feature_code is not None:
-            keep &= feature_code[pa] != feature_code[pb]
-        if not keep.all():
-            i, j, pa, pb, s, t, d, ca, cb = (a[keep] for a in (i, j, pa, pb, s, t, d, ca, cb))
-        za = Z0[i] + s * (Z1[i] - Z0[i])
-        zb = Z0[j] + t * (Z1[j] - Z0[j])
-        near = np.flatnonzero(d <= endpoint_tol_m)
-        if len(near):
-            # pipes sharing an endpoint are skipped whatever their pieces do: no stack or tee test for them
-            near = near[~_shared_endpoint(end0, end1, pa[near], pb[near], endpoint_tol_m)]
-        stack = np.zeros(len(d), dtype=bool)
-        tee = np.zeros(len(d), dtype=bool)
-        if len(near):
-            i_n, j_n = i[near], j[near]
-            stack[near] = geo.collinear_overlap(P0[i_n], P1[i_n], P0[j_n], P1[j_n], endpoint_tol_m)
-            same = near[cat[pa[near]] == cat[pb[near]]]
-            if len(same):
-                i_s, j_s = i[same], j[same]
-                tee[same] = _endpoint_on_other(P0[i_s], P1[i_s], P0[j_s], P1[j_s], first_piece[i_s],
-                                               last_piece[i_s], first_piece[j_s], last_piece[j_s], endpoint_tol_m)
-        for k, v in (("pa", pa), ("pb", pb), ("d", d), ("x", (ca[:, 0] + cb[:, 0]) / 2),
-                     ("y", (ca[:, 1] + cb[:, 1]) / 2), ("za", za), ("zb", zb), ("cross", d <= cross_tol_m),
-                     ("stack", stack), ("tee", tee)):
-            kept[k].append(v)
+        pairs.add(i, j)
         progress.report(0.8 * frac)
         check_cancel(progress)
-    rec = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in kept.items()}
-    for k in ("pa", "pb"):
-        rec[k] = rec[k].astype(np.int64)
-    for k in ("cross", "stack", "tee"):
-        rec[k] = rec[k].astype(bool)
-    del kept
+    rec = pairs.records()
+    cat = pairs.cat
 
     findings, counts = _reduce_and_judge(pipes, rules, rec, hc, vc, up, ud, h_bound, v_bound, strict, include_pass,
                                          crossing_order, no_rule_m, endpoint_tol_m,

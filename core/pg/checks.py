@@ -49,7 +49,6 @@ import numpy as np
 
 from ..checks import clash as _clash
 from ..checks import cover as _cover
-from ..checks import geometry as geo
 from ..checks.clash import UNKNOWN_RADIUS_SEARCH_M, UNKNOWN_U_SEARCH_M, ClashFindings
 from ..checks.cover import CoverFindings
 from ..checks.excavation import ExcavationFindings, check_excavation
@@ -263,7 +262,6 @@ class PgMapChecks:
         progress.report(0.25)
         messages = pipes.problems(("horizontal", "vertical"))
         m = len(pipes)
-        V = pipes.vertices
         start, seg_pipe = pipes.segments()
         up, ud, qmsgs = pipes.uncertainty(None, rules.quality)
         messages += qmsgs
@@ -287,13 +285,7 @@ class PgMapChecks:
         # the straight pieces of each candidate pair, paired (pieces are grouped by pipe, in order)
         n_pieces = np.bincount(seg_pipe, minlength=m) if m else np.zeros(0, dtype=np.int64)
         piece_first = np.concatenate([[0], np.cumsum(n_pieces)[:-1]]).astype(np.int64) if m else n_pieces
-        x0, y0 = V[start, 0], V[start, 1]
-        x1, y1 = V[start + 1, 0], V[start + 1, 1]
-        first_piece = start == pipes.offsets[seg_pipe]
-        last_piece = start + 1 == pipes.offsets[seg_pipe + 1] - 1
-        cat = pipes.category
-        kept: dict[str, list[np.ndarray]] = {k: [] for k in ("pa", "pb", "d", "x", "y", "za", "zb", "cross",
-                                                            "stack", "tee")}
+        pairs = _clash.PiecePairs(pipes, start, seg_pipe, reach, endpoint_tol_m, cross_tol_m)
         total = n_pieces[pa_all] * n_pieces[pb_all]
         cum = np.cumsum(total)
         n_candidates = int(cum[-1]) if len(cum) else 0
@@ -308,47 +300,14 @@ class PgMapChecks:
             i = piece_first[pa_all[rep]] + local // nb
             j = piece_first[pb_all[rep]] + local % nb
             del rep, local, nb
-            # from here on, the per-piece-pair figures of check_clash
-            pa, pb = seg_pipe[i], seg_pipe[j]
-            p0 = np.column_stack([x0[i], y0[i]])
-            p1 = np.column_stack([x1[i], y1[i]])
-            q0 = np.column_stack([x0[j], y0[j]])
-            q1 = np.column_stack([x1[j], y1[j]])
-            s, t = geo.closest_params(p0, p1, q0, q1)
-            ca = p0 + s[:, None] * (p1 - p0)
-            cb = q0 + t[:, None] * (q1 - q0)
-            d = np.hypot(ca[:, 0] - cb[:, 0], ca[:, 1] - cb[:, 1])
-            keep = d <= reach[pa] + reach[pb]
-            if not keep.all():
-                i, j, pa, pb, s, t, d, ca, cb = (a[keep] for a in (i, j, pa, pb, s, t, d, ca, cb))
-                p0, p1, q0, q1 = p0[keep], p1[keep], q0[keep], q1[keep]
-            za = V[start[i], 2] + s * (V[start[i] + 1, 2] - V[start[i], 2])
-            zb = V[start[j], 2] + t * (V[start[j] + 1, 2] - V[start[j], 2])
-            near = np.flatnonzero(d <= endpoint_tol_m)
-            stack = np.zeros(len(d), dtype=bool)
-            tee = np.zeros(len(d), dtype=bool)
-            if len(near):
-                stack[near] = geo.collinear_overlap(p0[near], p1[near], q0[near], q1[near], endpoint_tol_m)
-                same = near[cat[pa[near]] == cat[pb[near]]]
-                if len(same):
-                    tee[same] = _clash._endpoint_on_other(p0[same], p1[same], q0[same], q1[same],
-                                                          first_piece[i[same]], last_piece[i[same]],
-                                                          first_piece[j[same]], last_piece[j[same]], endpoint_tol_m)
-            for k, v in (("pa", pa), ("pb", pb), ("d", d), ("x", (ca[:, 0] + cb[:, 0]) / 2),
-                         ("y", (ca[:, 1] + cb[:, 1]) / 2), ("za", za), ("zb", zb), ("cross", d <= cross_tol_m),
-                         ("stack", stack), ("tee", tee)):
-                kept[k].append(v)
+            pairs.add(i, j)  # from here on, the per-piece-pair figures of check_clash
             lo = hi
             progress.report(0.6 + 0.3 * hi / max(len(pa_all), 1))
             check_cancel(progress)
-        rec = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in kept.items()}
-        for k in ("pa", "pb"):
-            rec[k] = rec[k].astype(np.int64)
-        for k in ("cross", "stack", "tee"):
-            rec[k] = rec[k].astype(bool)
-        del kept
+        rec = pairs.records()
         findings, counts = _clash._reduce_and_judge(pipes, rules, rec, hc, vc, up, ud, h_bound, v_bound, strict,
-                                                    include_pass, crossing_order, no_rule_m, endpoint_tol_m)
+                                                    include_pass, crossing_order, no_rule_m, endpoint_tol_m,
+                                                    cat_code=pairs.cat)
         counts["pipe_pairs_candidate"] = int(len(pa_all))
         counts["piece_pairs_candidate"] = n_candidates
         counts["piece_pairs_near"] = len(rec["d"])
