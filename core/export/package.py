@@ -110,7 +110,7 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
     if not keys:
         raise InputError("Choose at least one export format.", code="export.no_format")
     specs = [fmt.spec(k) for k in keys]
-    out = Path(output)
+    out = Path(output).absolute()  # the writers' files are checked against it as resolved paths
     _check_target(out, overwrite)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part-", dir=out.parent))
@@ -140,7 +140,7 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
                 raise OutputError("Writing the {format} export failed: {reason}", code="export.io",
                                   format=spec.key, reason=exc.strerror or str(exc)) from None
             for f in files:
-                if tmp not in Path(f).resolve().parents:
+                if tmp.resolve() not in Path(f).resolve().parents:
                     raise OutputError("The {format} writer wrote outside its package folder ({path}).",
                                       code="export.escape", format=spec.key, path=str(f))
             written.extend(Path(f) for f in files)

@@ -127,3 +127,10 @@ def test_targets_that_are_not_ours_are_left_alone(planning, tmp_path):
     with pytest.raises(OutputError, match="does not exist"):
         package.export_package(planning, ["jsonfg"], tmp_path / "no" / "such" / "share")
     assert listing(tmp_path) == ["documents", "picked", "report.pdf"]
+
+
+def test_a_relative_output_path_works(planning, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = package.export_package(planning, ["jsonfg"], "share_rel")
+    assert result.path == tmp_path / "share_rel"
+    assert manifest.verify_package(tmp_path / "share_rel").ok
