@@ -140,7 +140,14 @@ class AlgorithmRunner(QObject):
         self.job = job
         alg = algorithm(job.alg_id)
         self.context = QgsProcessingContext()
-        self.context.setProject(QgsProject.instance())
+        project = QgsProject.instance()
+        self.context.setTransformContext(project.transformContext())
+        threaded = not alg.flags() & QgsProcessingAlgorithm.FlagNoThreading
+        if not threaded:
+            self.context.setProject(project)
+        # A background run gets no project: its parameters are files (widgets.layer_param), and a
+        # project layer found by its source would be read from the worker thread while the canvas
+        # draws it on the main thread (a crash seen in CI).
         self.feedback = QgsProcessingFeedback()
         self.feedback.progressChanged.connect(self.progress_changed.emit)
         self._outcome = None
@@ -148,7 +155,7 @@ class AlgorithmRunner(QObject):
         if not job.label:
             job.label = alg.displayName()
         self.job_started.emit(job.label)
-        if alg.flags() & QgsProcessingAlgorithm.FlagNoThreading:
+        if not threaded:
             QTimer.singleShot(0, lambda: self._run_here(alg))
             return
         task = QgsProcessingAlgRunnerTask(alg, job.params, self.context, self.feedback)
