@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import os
 import shutil
 import struct
 from collections.abc import Sequence
@@ -185,15 +184,25 @@ def write(map_path: Path, source: str, points: Sequence[MapPoint], segments: Seq
         features outside the scope are kept.
     :param defaults: field values for every feature unless the record sets them.
     """
+    from ..mapfile import write_lock
+
+    # no other program may commit between the copy and its return into the map (a lost update otherwise)
+    with write_lock(map_path):
+        _write_locked(map_path, source, points, segments, result, progress, scope, defaults)
+
+
+def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segments: Sequence[MapSegment],
+                  result: ModelImportResult, progress: Progress, scope: tuple[str, ...] | None,
+                  defaults: dict[str, Any] | None) -> None:
     from osgeo import gdal
 
-    from ..mapfile import upgrade_map
+    from ..mapfile import replace_map, upgrade_map
 
     stem = Path(source).stem or "import"
     extra = dict(defaults or {})
     tmp = temp_path_beside(map_path, ".gpkg")
-    shutil.copy2(map_path, tmp)
     try:
+        shutil.copy2(map_path, tmp)  # inside the try: a full disk fails here too, and the copy is removed
         before, after = upgrade_map(tmp)
         if before != after:
             result.notes.append(f"The map was upgraded from schema version {before} to {after}.")
@@ -238,12 +247,16 @@ def write(map_path: Path, source: str, points: Sequence[MapPoint], segments: Seq
                                         f"map by other features: they were written as '{stem}:<id>'.")
                 check_cancel(progress)
                 ds.CommitTransaction()
+                ds.FlushCache()  # GDAL's deferred work fails here, not unseen at close
             finally:
                 ds = None  # noqa: F841
         check_cancel(progress)
-        os.replace(tmp, map_path)
-    except PipeMapError:
+        replace_map(tmp, map_path)  # into the locked map through SQLite (see mapfile.replace_map)
+    except PipeMapError as exc:
         remove_quietly(tmp)
+        if exc.params.get("path") == str(tmp):  # e.g. the upgrade of the copy: name the map, not the copy
+            exc.params["path"] = str(map_path)
+            exc.args = (exc.message,)
         raise
     except (RuntimeError, OSError) as exc:
         remove_quietly(tmp)
