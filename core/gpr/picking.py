@@ -105,6 +105,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import InputError
+from ..progress import Progress, check_cancel
 from . import kernel
 from .model import C_M_PER_NS, Radargram
 
@@ -984,7 +985,7 @@ def run_picking(rg: Radargram, velocity_m_ns: float | None = None, min_confidenc
                 max_aperture_m: float = 3.0,
                 detect_z: float = 5.0, detect_level: float = 4.0, envelope_level: float = 6.0,
                 max_candidates: int | None = None,
-                use_native: bool | None = None) -> PickingRun:
+                use_native: bool | None = None, progress: Progress | None = None) -> PickingRun:
     """:func:`pick_hyperbolas` with everything it computed (see :class:`PickingRun`).
 
     :param frequency_mhz: demodulation frequency (default: measured).
@@ -1002,7 +1003,14 @@ def run_picking(rg: Radargram, velocity_m_ns: float | None = None, min_confidenc
     :param max_candidates: cap on candidates (default 40 + columns / 10).
     :param use_native: True: C kernel required; False: numpy twins; None:
         the kernel when built.
+    :param progress: asked for cancellation between the stages and before
+        each candidate is refined (raises :class:`~pipemap.core.errors.CancelledError`).
     """
+
+    def stop_if_cancelled() -> None:
+        if progress is not None:
+            check_cancel(progress)
+
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
     if velocity_m_ns is not None:
@@ -1016,6 +1024,7 @@ def run_picking(rg: Radargram, velocity_m_ns: float | None = None, min_confidenc
     prep = prepare(rg, frequency_mhz=frequency_mhz, time_zero_ns=time_zero_ns,
                    background_window_m=background_window_m, use_native=use_native)
     timings["prepare"] = time.perf_counter() - t_start
+    stop_if_cancelled()
     T = prep.period_ns
 
     velocities = np.array([velocity_m_ns]) if velocity_m_ns else _velocity_grid(eps_r_range, n_velocities)
@@ -1027,6 +1036,8 @@ def run_picking(rg: Radargram, velocity_m_ns: float | None = None, min_confidenc
                                             aperture_velocity_m_ns=float(np.exp(np.mean(np.log(velocities)))),
                                             max_side=16, min_weight_fraction=0.4, use_native=use_native)
     timings["stack"] = time.perf_counter() - t1
+    stop_if_cancelled()
+
     def stack_v_at(r: int, c: int) -> float:
         i = int(best_idx[r, c])
         return float(velocities[i]) if i >= 0 else float(np.sqrt(v_bounds[0] * v_bounds[1]))
@@ -1080,6 +1091,7 @@ def run_picking(rg: Radargram, velocity_m_ns: float | None = None, min_confidenc
 
     def refine_all(cands: list[tuple[int, int, float]]) -> None:
         for r, c, _z in cands:
+            stop_if_cancelled()
             xc, tc = float(prep.distance_m[c]), float(prep.row_time_ns(r))
             if near_found(xc, tc):
                 rejected.append((xc, tc, "duplicate candidate"))
@@ -1437,7 +1449,7 @@ def pick_hyperbolas(rg: Radargram, velocity_m_ns: float | None = None, min_confi
         ``n_velocities`` (12), ``clutter_depth_m`` (0.15),
         ``background_window_m`` (30 wavelengths, 1.5-5 m), ``max_aperture_m``
         (3), ``detect_z`` (5), ``detect_level`` (4), ``envelope_level`` (6),
-        ``max_candidates``, ``use_native``.
+        ``max_candidates``, ``use_native``, ``progress`` (cancellation).
     :return: the picks, ordered along the profile.
     :raises PickingError: (an InputError and ValueError) for unusable input.
     """

@@ -324,7 +324,8 @@ def pick_file(path: str | os.PathLike[str], *, velocity_m_ns: float | None = Non
                                        f"spacing of {spacing:.4f} m over the line.")
                     rg.distance_m = float(rg.distance_m[0]) + np.arange(rg.n_traces) * spacing
                     rg.trace_spacing_m = spacing
-            picks = pick_hyperbolas(rg, velocity_m_ns=velocity_m_ns or None, min_confidence=min_confidence)
+            picks = pick_hyperbolas(rg, velocity_m_ns=velocity_m_ns or None, min_confidence=min_confidence,
+                                    progress=progress)
         zs: list[float | None] = []
         if ground is not None and picks and all(p.x is not None for p in picks):
             px = np.array([p.x for p in picks], dtype=float)

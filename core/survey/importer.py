@@ -580,8 +580,15 @@ def _check_area(srs_wkt: str, points: list[PointRec], profile: ImportProfile, is
 # --- validation ----------------------------------------------------------------
 
 def _validate(points: list[PointRec], segments: list[SegmentRec], profile: ImportProfile,
-              issues: list[Issue]) -> dict[str, PointRec]:
+              issues: list[Issue], progress: Progress | None = None,
+              span: tuple[float, float] = (0.35, 0.45)) -> dict[str, PointRec]:
+    """Check the rows against each other (ids, ends, depths, slopes); returns the points by id.
+
+    ``progress`` gets a report (within ``span``) and a cancel check every 20,000 segments: at a million
+    segments this takes tens of seconds.
+    """
     by_id: dict[str, PointRec] = {}
+    n_segments = max(1, len(segments))
     for p in points:
         first = by_id.get(p.point_id)
         if first is not None:
@@ -605,7 +612,10 @@ def _validate(points: list[PointRec], segments: list[SegmentRec], profile: Impor
     seen: dict[tuple[str | None, str, str], SegmentRec] = {}
     seen_ids: dict[str, SegmentRec] = {}
     ends_z: dict[str, list[tuple[float, SegmentRec, str]]] = defaultdict(list)
-    for s in segments:
+    for k, s in enumerate(segments):
+        if progress is not None and k % 20000 == 0 and k:
+            progress.report(span[0] + (span[1] - span[0]) * k / n_segments)
+            check_cancel(progress)
         if not s.start or not s.end:
             continue
         sp, ep = by_id.get(s.start), by_id.get(s.end)
@@ -852,11 +862,15 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
                     if i % 5000 == 0:
                         progress.report(0.5 + 0.4 * (len(points) + i) / total)
                         check_cancel(progress)
+                progress.report(0.9)
                 ds.CommitTransaction()
+                progress.report(0.93)
                 ds.FlushCache()  # GDAL's deferred work (extents, index) fails here, not unseen at close
+                progress.report(0.96)
             finally:
                 ds = None  # noqa: F841
         check_cancel(progress)
+        progress.report(0.97)
         replace_map(tmp, map_path)  # (into the locked map through SQLite: see mapfile.replace_map)
     except PipeMapError as exc:
         remove_quietly(tmp)
@@ -966,7 +980,7 @@ def import_survey(map_path: str | os.PathLike[str], points: str | os.PathLike[st
             pt.easting = pt.northing = None
             pt.bad = True
     progress.report(0.35)
-    by_id = _validate(all_points, all_segments, prof, issues)
+    by_id = _validate(all_points, all_segments, prof, issues, progress)
     progress.report(0.45)
     check_cancel(progress)
 

@@ -371,3 +371,33 @@ def test_velocity_error_is_relative():
     s = scoring.score_picks([a_pick(1.0, 0.5, v=0.112)], truth, 0.0)
     assert s.velocity_rel_errors == [pytest.approx(0.12)] and s.velocity_ok == 0.0
     assert math.isclose(scoring.score_picks([a_pick(1.0, 0.5, v=0.109)], truth, 0.0).velocity_ok, 1.0)
+
+
+def test_cancel_is_honoured_inside_one_radargram():
+    """Cancelling stops the picking of a radargram between its candidates, not
+    only between channels: the request is seen at the next check."""
+    from pipemap.core.errors import CancelledError
+    from pipemap.core.progress import NullProgress
+
+    rg, _truth = synth.scene_radargram(synth.random_scene(8))
+
+    class CancelAfter(NullProgress):
+        def __init__(self, n: int) -> None:
+            self.asked = 0
+            self.n = n
+
+        def cancelled(self) -> bool:
+            self.asked += 1
+            return self.asked > self.n
+
+    counting = CancelAfter(10 ** 9)
+    full = picking.run_picking(rg, progress=counting)
+    checks = counting.asked
+    assert checks >= 3 + len(full.picks)  # after preparing, after the stack, before each candidate
+    for n in (0, 1, 2, checks // 2, checks - 1):
+        prog = CancelAfter(n)
+        with pytest.raises(CancelledError):
+            picking.run_picking(rg, progress=prog)
+        assert prog.asked == n + 1  # stopped at the first check after the request
+    assert [p.distance_m for p in picking.run_picking(rg, progress=CancelAfter(checks)).picks] == \
+        [p.distance_m for p in full.picks]
