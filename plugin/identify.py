@@ -60,7 +60,7 @@ def pipe_report(map_path: str, seg_id: str, dem_path: str = "", roads_wkb: tuple
     from ..core.checks.clash import check_clash
     from ..core.checks.cover import check_cover
     from ..core.checks.ground import dem_ground
-    from ..core.checks.pipes import Pipes, read_check_attributes
+    from ..core.checks.pipes import Pipes
     from ..core.checks.rules import RuleSet
 
     seg = mapread.read_segments(map_path)
@@ -81,7 +81,7 @@ def pipe_report(map_path: str, seg_id: str, dem_path: str = "", roads_wkb: tuple
         rules = rules.with_user_clearances(clash_rules)
     if cover_rules:
         rules = rules.with_user_cover(cover_rules)
-    pipes = Pipes.from_segments(sub, rules, attributes=read_check_attributes(map_path, sub.ids))
+    pipes = Pipes.from_segments(sub, rules)  # class attributes come with the segments
     ground = dem_ground(dem_path) if dem_path else None
     clash = check_clash(pipes, rules, ground, include_pass=True)
     clearances = []
@@ -95,7 +95,7 @@ def pipe_report(map_path: str, seg_id: str, dem_path: str = "", roads_wkb: tuple
     order = {"FAIL": 0, "UNCERTAIN": 1, "UNKNOWN": 2, "PASS": 3}
     clearances.sort(key=lambda r: (order.get(r["verdict"], 9), _finite(r["margin_m"], 1e9)))
     one = _subset(seg, [k])
-    pipe1 = Pipes.from_segments(one, rules, attributes=read_check_attributes(map_path, one.ids))
+    pipe1 = Pipes.from_segments(one, rules)
     roads = None
     if roads_wkb:
         import shapely

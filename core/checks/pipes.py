@@ -10,7 +10,6 @@ level, DN and owner. Build it from :class:`core.mapread.SegmentArrays`
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -330,27 +329,3 @@ def require_projected(crs: str) -> None:
 def _crs_name(srs: Any, fallback: str) -> str:
     name = srs.GetName() if hasattr(srs, "GetName") else None
     return name or fallback[:80]
-
-
-def read_check_attributes(path: str | os.PathLike[str], ids: Sequence[str]) -> dict[str, np.ndarray]:
-    """The class and quality attributes of a map's segments, aligned with ``ids`` (text "" and numbers NaN
-    where empty or where an id is not in the map).
-
-    :func:`core.mapread.read_segments` reads these attributes too, and :meth:`Pipes.from_segments` takes
-    them from there: this is only for segment arrays put together without them.
-    """
-    from .. import mapread
-
-    seg = mapread.read_segments(path)
-    where = {seg_id: k for k, seg_id in enumerate(seg.ids)}
-    pos = np.array([where.get(i, -1) for i in ids], dtype=np.int64)
-    found = pos >= 0
-    out: dict[str, np.ndarray] = {}
-    for name in ("burial_method", "material", "pressure_mpa", "dn_mm", "quality_level"):
-        numeric = name in ("pressure_mpa", "dn_mm")
-        values = np.full(len(pos), np.nan) if numeric else np.full(len(pos), "", dtype=object)
-        column = getattr(seg, name)
-        if column is not None and found.any():
-            values[found] = np.asarray(column)[pos[found]]
-        out[name] = values
-    return out

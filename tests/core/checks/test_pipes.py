@@ -11,7 +11,7 @@ import shapely
 from pipemap.core import mapfile, mapread, sample_district
 from pipemap.core.checks import clash, cover, excavation
 from pipemap.core.checks.ground import dem_ground
-from pipemap.core.checks.pipes import Pipes, read_check_attributes, require_projected
+from pipemap.core.checks.pipes import Pipes, require_projected
 from pipemap.core.checks.rules import CLASS_MISSING, RuleSet
 from pipemap.core.errors import InputError
 
@@ -91,7 +91,7 @@ def district(tmp_path_factory):
 @pytest.mark.slow
 def test_sample_district_checks(district, rules):
     d, m, seg = district
-    p = Pipes.from_segments(seg, rules, attributes=read_check_attributes(m, seg.ids))
+    p = Pipes.from_segments(seg, rules)  # the class attributes read with the segments
     assert set(p.h_class[p.category == "PS"]) == {"SD"} and set(p.h_class[p.category == "QT"]) == {"TR"}
     dem = dem_ground(d.dem)
     f = clash.check_clash(p, rules, dem)
