@@ -65,6 +65,7 @@ from ..errors import InputError, OutputError
 from ..gdalutil import gdal_exceptions
 from ..progress import NullProgress, Progress, check_cancel
 from ..survey import values as V  # noqa: N812
+from ..xmlguard import find_declaration
 from . import mapwrite
 from .common import SubProgress, check_area, reproject
 from .records import NAN, Converted, Issue, MapPoint, MapSegment, ModelImportResult, parse_category
@@ -488,6 +489,16 @@ def _open(path: str) -> tuple[Any, str | None]:
     p = Path(path)
     if not p.exists():
         raise InputError("The layer file {path} does not exist.", code="layers.missing", path=str(p))
+    if p.is_file():
+        try:
+            part = find_declaration(p)
+        except OSError as exc:
+            raise InputError("The layer file {path} cannot be read: {reason}", code="layers.open", path=str(p),
+                             reason=exc.strerror or str(exc)) from None
+        if part is not None:
+            raise InputError("The layer file {path} declares XML entities or an external DTD{where}, which data files "
+                             "never need; it is refused (an entity expansion or external entity attack?).",
+                             code="layers.xml_entities", path=str(p), where=f" in {part}" if part else "")
     utf8 = p.suffix.lower() == ".dxf" and _dxf_is_utf8(p)
     with gdal_exceptions():
         if utf8:  # GDAL 3.6 decodes by $DWGCODEPAGE, but DXF files from AutoCAD 2007 on are UTF-8

@@ -11,14 +11,13 @@ import codecs
 import csv
 import io
 import os
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
+from ..xmlguard import DECLARATIONS, xml_prolog
 
 #: refuse files larger than this (bytes) unless the caller raises the limit
 MAX_TABLE_BYTES = 2 * 1024**3
@@ -111,8 +110,6 @@ def read_table(path: str | os.PathLike[str], encoding: str | None = None, sheet:
 MAX_UNPACK_RATIO = 100
 #: ... unless the unpacked parts are smaller than this (bytes)
 UNPACK_CHECK_BYTES = 64 * 1024**2
-_XML_DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_XML_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
 
 def _check_zipped_sheet(p: Path, max_bytes: int) -> None:
@@ -133,8 +130,8 @@ def _check_zipped_sheet(p: Path, max_bytes: int) -> None:
                 if not info.filename.lower().endswith((".xml", ".rels")):
                     continue
                 with zf.open(info) as fh:
-                    prolog = _xml_prolog(fh)
-                if _XML_DECLARATIONS.search(prolog):
+                    prolog = xml_prolog(fh)
+                if DECLARATIONS.search(prolog):
                     raise InputError("The spreadsheet {path} declares XML entities or a DOCTYPE in {part}, which "
                                      "spreadsheets never do; it is refused (entity expansion attack?).",
                                      code="table.xml_entities", path=str(p), part=info.filename[:100])
@@ -142,23 +139,6 @@ def _check_zipped_sheet(p: Path, max_bytes: int) -> None:
             ValueError, OSError) as exc:
         raise InputError("The spreadsheet {path} is not a valid XLSX/ODS file (a damaged zip): {reason}",
                          code="table.excel", path=str(p), reason=str(exc)[:200]) from None
-
-
-def _xml_prolog(fh: Any, limit: int = 1024**2) -> bytes:
-    """The bytes of an XML part before its first element (at most ``limit``), as UTF-8."""
-    data = b""
-    while len(data) < limit:
-        block = fh.read(65536)
-        if not block:
-            break
-        data += block
-        text = data
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:4]):
-            text = data.decode("utf-16", errors="ignore").encode("utf-8")
-        element = _XML_ELEMENT.search(text)
-        if element:
-            return text[:element.start()]
-    return data.decode("utf-16", errors="ignore").encode("utf-8") if b"\x00" in data[:4] else data
 
 
 def _read_text(p: Path, encoding: str | None) -> Table:

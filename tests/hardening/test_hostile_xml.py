@@ -9,6 +9,12 @@ Where PipeMap meets XML (searched in the code, see docs/reliability.md):
   tables go to GDAL's XLSX/ODS drivers (expat). A billion-laughs entity
   expansion, an external entity reading ``/etc/passwd`` or an URL, and an
   external parameter entity must be refused before GDAL sees them.
+* **Layers** given to the layer import (``importlayers``: any OGR format) may be
+  XML: KML, KMZ (zipped), GPX, GML, OSM. GDAL's parsers neither expand nor fetch
+  entities (measured: a bomb aborts the parse, an external entity is left out,
+  so the value is read silently empty). A layer file declaring entities or an
+  external DTD is refused before GDAL opens it; a bare ``<!DOCTYPE kml>`` (no
+  subset, no external id) is harmless and still imports.
 * XML handed to the readers that could meet it by mistake (a ``.DZX`` renamed
   ``.DZT``, XML named ``.hd``, ``.rad``, ``.sgy``, ``.csv``, profiles) must be
   refused as "not that format" -- no reader may expand or fetch an entity.
@@ -21,6 +27,7 @@ see no connection.
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 import zipfile
@@ -171,3 +178,92 @@ def _map(harness: Any, folder: Path) -> Path:
     if not target.exists():
         mapfile.create_map(target, "EPSG:4547")
     return target
+
+
+# --- layers (importlayers): KML, KMZ, GPX, GML, OSM -----------------------------------------------------------------
+
+LON, LAT = 114.1, 30.5  # inside the CGCS2000 zone of the empty map (EPSG:4547)
+
+
+def _layer_xml(fmt: str, doctype: str, text: str) -> str:
+    """A one-line layer in ``fmt`` whose name is ``text`` (an entity reference in the hostile cases)."""
+    a, b = (LON, LAT), (LON + 0.001, LAT + 0.001)
+    if fmt == "kml":
+        return (f'<?xml version="1.0"?>{doctype}<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark>'
+                f'<name>{text}</name><LineString><coordinates>{a[0]},{a[1]},0 {b[0]},{b[1]},0</coordinates>'
+                '</LineString></Placemark></Document></kml>')
+    if fmt == "gpx":
+        return (f'<?xml version="1.0"?>{doctype}<gpx version="1.1" creator="t" '
+                f'xmlns="http://www.topografix.com/GPX/1/1"><rte><name>{text}</name>'
+                f'<rtept lat="{a[1]}" lon="{a[0]}"/><rtept lat="{b[1]}" lon="{b[0]}"/></rte></gpx>')
+    if fmt == "gml":
+        return (f'<?xml version="1.0"?>{doctype}<ogr:FeatureCollection xmlns:ogr="http://ogr.maptools.org/" '
+                'xmlns:gml="http://www.opengis.net/gml"><gml:featureMember><ogr:pipes fid="p.0">'
+                '<ogr:geometryProperty><gml:LineString srsName="EPSG:4326"><gml:coordinates>'
+                f'{a[0]},{a[1]} {b[0]},{b[1]}</gml:coordinates></gml:LineString></ogr:geometryProperty>'
+                f'<ogr:name>{text}</ogr:name></ogr:pipes></gml:featureMember></ogr:FeatureCollection>')
+    assert fmt == "osm"
+    return (f'<?xml version="1.0"?>{doctype}<osm version="0.6" generator="t">'
+            f'<node id="1" lat="{a[1]}" lon="{a[0]}"/><node id="2" lat="{b[1]}" lon="{b[0]}"/>'
+            f'<way id="3"><nd ref="1"/><nd ref="2"/><tag k="man_made" v="pipeline"/><tag k="name" v="{text}"/>'
+            '</way></osm>')
+
+
+def _layer_case(folder: Path, fmt: str, case: str, port: int, secret: Path) -> Path:
+    root = {"kml": "kml", "kmz": "kml", "gpx": "gpx", "gml": "ogr:FeatureCollection", "osm": "osm"}[fmt]
+    doctype, text = {
+        "billion_laughs": (LAUGHS.replace("sst", root), "&j;"),
+        "xxe_file": (f'<!DOCTYPE {root} [<!ENTITY x SYSTEM "file://{secret}">]>', "&x;"),
+        "xxe_http": (f'<!DOCTYPE {root} [<!ENTITY x SYSTEM "http://127.0.0.1:{port}/x">]>', "&x;"),
+        "xxe_parameter": (f'<!DOCTYPE {root} [<!ENTITY % p SYSTEM "http://127.0.0.1:{port}/p"> %p;]>', "pipe"),
+        "external_dtd": (f'<!DOCTYPE {root} SYSTEM "http://127.0.0.1:{port}/d.dtd">', "pipe"),
+        "plain": ("", "pipe"),
+        "bare_doctype": (f"<!DOCTYPE {root}>", "pipe"),
+    }[case]
+    xml = _layer_xml("kml" if fmt == "kmz" else fmt, doctype, text)
+    if fmt == "kmz":
+        path = folder / "lines.kmz"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("doc.kml", xml)
+        return path
+    path = folder / f"lines.{fmt}"
+    path.write_text(xml, encoding="utf-8")
+    return path
+
+
+LAYER_FORMATS = ["kml", "kmz", "gpx", "gml", "osm"]
+
+
+@pytest.mark.parametrize("fmt", LAYER_FORMATS)
+@pytest.mark.parametrize("case", ["billion_laughs", "xxe_file", "xxe_http", "xxe_parameter", "external_dtd"])
+def test_hostile_layer_file_is_refused(fmt: str, case: str, harness: Any, tmp_path: Path, empty_map: Path,
+                                       listener: tuple[int, list[int]]) -> None:
+    from pipemap.core.models.layers import import_layers
+
+    port, hits = listener
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-4711", encoding="utf-8")
+    path = _layer_case(tmp_path, fmt, case, port, secret)
+    target = harness.copy(empty_map, tmp_path, "map.gpkg")
+    before = harness.sha256(target)
+    out = harness.attempt(f"hostile.xml.layers.{case}", lambda: import_layers(target, str(path), category="JS"),
+                          [path], seconds=10, alloc_mb=64)
+    assert out.kind == "refused" and out.error.code == "layers.xml_entities", out
+    assert harness.sha256(target) == before
+    assert hits == [], "an external entity or DTD was fetched over the network"
+
+
+@pytest.mark.parametrize("fmt", LAYER_FORMATS)
+@pytest.mark.parametrize("case", ["plain", "bare_doctype"])
+def test_plain_layer_file_still_imports(fmt: str, case: str, tmp_path: Path, empty_map: Path,
+                                        listener: tuple[int, list[int]]) -> None:
+    """The same files without declarations import their line (the refusal is not of the format)."""
+    from pipemap.core.models.layers import import_layers
+
+    port, hits = listener
+    path = _layer_case(tmp_path, fmt, case, port, tmp_path / "unused")
+    target = tmp_path / "map.gpkg"
+    shutil.copyfile(empty_map, target)
+    result = import_layers(target, str(path), category="JS")
+    assert result.segments_written == 1, (fmt, case, result)
+    assert hits == []
