@@ -14,7 +14,7 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -435,11 +435,15 @@ def write_lock(path: str | os.PathLike[str], timeout: float | None = None) -> It
         con.close()
 
 
+#: pages copied by one step of :func:`replace_map` when it reports progress (64 MB of 4 KB pages)
+BACKUP_STEP_PAGES = 16384
+
 #: the connections holding :func:`write_lock`, by resolved map path
 _LOCKS: dict[str, sqlite3.Connection] = {}
 
 
-def replace_map(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+def replace_map(tmp: str | os.PathLike[str], target: str | os.PathLike[str],
+                report: Callable[[float], None] | None = None) -> None:
     """Put the finished copy ``tmp`` in the place of the map ``target``; ``tmp`` is removed.
 
     Under :func:`write_lock` the copy's pages are written into the map through SQLite (its backup API)
@@ -450,6 +454,7 @@ def replace_map(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> 
     transaction: interrupted (disk full, killed), SQLite's journal rolls it back.
     Without the lock (a new file, a copy being upgraded) the file is renamed.
 
+    :param report: called with the fraction copied (0..1) now and then: a large map takes seconds.
     :raises OutputError: the map cannot be written (disk full, read-only, locked for longer than
         :data:`LOCK_TIMEOUT_S`); the map is unchanged.
     """
@@ -465,10 +470,13 @@ def replace_map(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> 
     def give_up_when_locked(status: int, remaining: int, total: int) -> None:
         if status in (5, 6) and time.monotonic() - started > LOCK_TIMEOUT_S:  # SQLITE_BUSY, SQLITE_LOCKED
             raise _locked_error(t)
+        if report is not None and total:
+            report(1.0 - remaining / total)
 
     src = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True)
     try:
-        src.backup(con, progress=give_up_when_locked)
+        # in steps (the map stays locked, the copy is still one transaction); -1 when nobody listens
+        src.backup(con, pages=BACKUP_STEP_PAGES if report is not None else -1, progress=give_up_when_locked)
     except sqlite3.Error as exc:
         raise OutputError("Could not write into the map {path}: {reason}; the map is unchanged.",
                           code="map.write", path=str(t), reason=str(exc)) from None

@@ -216,3 +216,41 @@ def test_version_1_map_is_upgraded_with_the_gpr_survey_layer(tmp_path):
     assert info.layers["gpr_survey"]["geometry"] == "Line String"
     assert "EPSG" in info.layers["gpr_survey"]["srs_wkt"] or "4547" in info.layers["gpr_survey"]["srs_wkt"]
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_replace_map_in_steps_reports_progress_and_stays_one_transaction(tmp_path, monkeypatch):
+    """The copy is written into the locked map in steps with progress; a program holding the map open sees
+    the old content until the last step, then the new one (one transaction)."""
+    target = tmp_path / "map.gpkg"
+    mapfile.create_map(target, "EPSG:4547")
+    new = tmp_path / "new.gpkg"
+    mapfile.create_map(new, "EPSG:4547")
+    con = sqlite3.connect(new)
+    con.execute("CREATE TABLE filler (x BLOB)")
+    con.executemany("INSERT INTO filler VALUES (?)", [(os.urandom(3000),) for _ in range(400)])
+    con.commit()
+    expected = con.execute("SELECT count(*), sum(length(x)) FROM filler").fetchall()[0]
+    con.close()
+    monkeypatch.setattr(mapfile, "BACKUP_STEP_PAGES", 50)  # many steps for a map of a few MB
+    other = sqlite3.connect(target, timeout=0)  # another program with the map open
+    seen: list[tuple[float, bool]] = []
+
+    def report(fraction: float) -> None:
+        # (fetchall: the statement ends, so the other program holds no lock between two steps)
+        try:
+            has_filler = other.execute("SELECT count(*) FROM sqlite_master WHERE name = 'filler'").fetchall()[0][0]
+        except sqlite3.OperationalError as exc:  # the copy is being written: the other program waits
+            assert "locked" in str(exc)
+            has_filler = None
+        seen.append((fraction, has_filler))
+
+    with mapfile.write_lock(target):
+        mapfile.replace_map(new, target, report)
+    fractions = [f for f, _ in seen]
+    assert len(seen) >= 5 and fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert not any(has for f, has in seen if f < 1.0)  # nothing visible before the copy is complete
+    assert seen[-1][1] == 1
+    assert other.execute("SELECT count(*), sum(length(x)) FROM filler").fetchall()[0] == expected
+    assert not new.exists()
+    assert other.execute("PRAGMA integrity_check").fetchall()[0][0] == "ok"
+    other.close()
