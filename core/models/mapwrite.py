@@ -37,6 +37,10 @@ _ALWAYS = ("category", "subcategory", "source", "source_id", "modified_at", "rem
 _POINT = struct.Struct("<BIddd")
 
 
+#: the private copy is committed every this many features (see core.survey.importer.COMMIT_EVERY)
+COMMIT_EVERY = 50_000
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -103,8 +107,10 @@ class _Ids:
 
 def _sync_layer(layer: Any, key: str, source: str, stem: str, records: Sequence[MapPoint | MapSegment],
                 scope: tuple[str, ...] | None, geometry: Any, attrs: Any, progress: Progress,
-                span: tuple[float, float]) -> tuple[int, int, int, dict[str, str], int]:
+                span: tuple[float, float], checkpoint: Any = None) -> tuple[int, int, int, dict[str, str], int]:
     """Update/add/delete one layer's features of ``source``.
+
+    :param checkpoint: called every :data:`COMMIT_EVERY` features written (commits the private copy).
 
     :returns: (added, updated, removed, source_id -> map id, renamed)
     """
@@ -170,6 +176,8 @@ def _sync_layer(layer: Any, key: str, source: str, stem: str, records: Sequence[
             layer.SetFeature(feat)
         else:
             layer.CreateFeature(feat)
+        if checkpoint is not None and (added + updated) % COMMIT_EVERY == 0:
+            checkpoint()
     for fid in stale:
         layer.DeleteFeature(fid)
     return added, updated, len(stale), out_ids, alloc.renamed
@@ -216,6 +224,10 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
                                      code="map.not_pipemap", path=str(map_path))
                 ds.StartTransaction()
 
+                def checkpoint() -> None:  # (the map changes only when the finished copy replaces it)
+                    ds.CommitTransaction()
+                    ds.StartTransaction()
+
                 def common(rec: MapPoint | MapSegment) -> dict[str, Any]:
                     out = dict(extra)
                     out.update(rec.values)
@@ -227,7 +239,8 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
                     return _POINT.pack(1, 1001, p.x, p.y, p.z)
 
                 added, updated, removed, point_ids, renamed_p = _sync_layer(
-                    plyr, "point_id", source, stem, points, scope, point_geom, common, progress, (0.0, 0.45))
+                    plyr, "point_id", source, stem, points, scope, point_geom, common, progress, (0.0, 0.45),
+                    checkpoint)
                 result.points_written, result.points_updated, result.points_removed = added + updated, updated, \
                     removed
 
@@ -239,7 +252,7 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
 
                 added, updated, removed, _, renamed_s = _sync_layer(
                     slyr, "seg_id", source, stem, segments, scope, lambda s: _line_wkb(s.xyz), seg_attrs, progress,
-                    (0.45, 0.9))
+                    (0.45, 0.9), checkpoint)
                 result.segments_written, result.segments_updated, result.segments_removed = added + updated, \
                     updated, removed
                 if renamed_p or renamed_s:
@@ -251,7 +264,9 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
             finally:
                 ds = None  # noqa: F841
         check_cancel(progress)
-        replace_map(tmp, map_path)  # into the locked map through SQLite (see mapfile.replace_map)
+        progress.report(0.95)
+        # into the locked map through SQLite (see mapfile.replace_map)
+        replace_map(tmp, map_path, lambda f: progress.report(0.95 + 0.05 * f))
     except PipeMapError as exc:
         remove_quietly(tmp)
         if exc.params.get("path") == str(tmp):  # e.g. the upgrade of the copy: name the map, not the copy

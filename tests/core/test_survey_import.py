@@ -207,6 +207,22 @@ def test_reimport_updates_instead_of_duplicating(clean_district, new_map):
     assert len(segments) == clean_district.n_segments
 
 
+def test_import_committed_in_chunks_writes_the_same_map(clean_district, tmp_path, monkeypatch):
+    """Large imports commit their private copy in chunks (COMMIT_EVERY); chunks of 7 features give the same
+    map as one transaction, and a re-import (deletes, then writes) too."""
+    maps = {}
+    for name, every in (("whole", importer.COMMIT_EVERY), ("chunked", 7)):
+        maps[name] = tmp_path / f"{name}.gpkg"
+        mapfile.create_map(maps[name], "EPSG:4547")
+        with monkeypatch.context() as m:
+            m.setattr(importer, "COMMIT_EVERY", every)
+            for _ in range(2):
+                assert importer.import_survey(maps[name], clean_district.tables).committed
+    whole, chunked = read_segments(maps["whole"]), read_segments(maps["chunked"])
+    assert len(whole[0]) == clean_district.n_segments and len(whole[1]) > 100
+    assert whole == chunked
+
+
 @pytest.mark.parametrize("content,code", [
     (b"", "table.empty"),
     (b"\x00\x01\x02binary\x00" * 10, "table.binary"),
