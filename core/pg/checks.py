@@ -59,7 +59,7 @@ from ..errors import CancelledError, InputError
 from ..mapread import _SEGMENT_REAL, _SEGMENT_TEXT, _segment_arrays
 from ..progress import NullProgress, Progress, check_cancel
 from . import mapdb
-from .connect import PgMap, connect, psycopg2_module
+from .connect import PgMap, connect, psycopg2_module, rollback_quietly
 
 #: SQL searches are wider than the exact numpy tests by this much (m): the database's floating point
 #: may round a distance the other way
@@ -374,7 +374,7 @@ class PgMapChecks:
         finally:
             for con in extra:
                 try:
-                    con.rollback()
+                    rollback_quietly(con)  # (a connection the server dropped has nothing to roll back)
                 finally:
                     con.close()
         if cancelled:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, OutputError, PipeMapError
 from ..version import __version__
 
 #: libpq connection keywords passed on to psycopg2 (other QGIS URI keys -- key, srid, type, table,
@@ -311,3 +311,121 @@ def connect(pgmap: PgMap, autocommit: bool = False) -> Any:
     if not autocommit:
         con.commit()
     return con
+
+
+# --- a connection the server dropped ----------------------------------------------------------------------------------
+
+#: SQLSTATEs of a session the server ended: administrator command (pg_terminate_backend), crash or fast
+#: shutdown, cannot connect now, idle-in-transaction and idle-session timeouts; class 08 is a connection exception
+_LOST_SQLSTATES = ("57P01", "57P02", "57P03", "25P03", "57P05")
+
+
+def connection_lost(exc: BaseException, con: Any = None) -> bool:
+    """True when ``exc`` (a psycopg2 error) means the session is gone -- the server ended it, or the network
+    dropped it -- rather than a statement being refused. The server rolls a lost session's open transaction
+    back itself."""
+    psycopg2 = psycopg2_module()
+    if not isinstance(exc, psycopg2.Error):
+        return False
+    if con is not None and getattr(con, "closed", 0):
+        return True
+    if isinstance(exc, psycopg2.InterfaceError):
+        return True
+    code = getattr(exc, "pgcode", None) or ""
+    return code in _LOST_SQLSTATES or code.startswith("08") or (isinstance(exc, psycopg2.OperationalError)
+                                                                and not code)
+
+
+def rollback_quietly(con: Any) -> None:
+    """Roll back the open transaction, if the connection is still there to do it (a dropped session has
+    been rolled back by the server; trying would raise ``InterfaceError`` over the error being handled)."""
+    if con is None or getattr(con, "closed", 1):
+        return
+    try:
+        con.rollback()
+    except psycopg2_module().Error:
+        pass
+
+
+def lost_reason(exc: BaseException) -> str:
+    """The first line of libpq's or the server's text ("terminating connection due to administrator
+    command", "server closed the connection unexpectedly", ...)."""
+    diag = getattr(exc, "diag", None)
+    text = (getattr(diag, "message_primary", None) or str(exc) or type(exc).__name__).strip()
+    return (text.splitlines() or [type(exc).__name__])[0].strip()
+
+
+def lost_error(pgmap: PgMap, exc: BaseException, reading: bool = False, committing: bool = False) -> PipeMapError:
+    """The error for a connection lost mid-transaction: names the map, says what became of the work.
+
+    :param reading: the connection only read (a transfer out of the map): nothing was written anywhere.
+    :param committing: the connection was lost during ``COMMIT``: the server may have stored the transaction
+        before it went (this end cannot know).
+    """
+    reason = lost_reason(exc)
+    if committing:
+        return OutputError("The connection to the PostGIS map {map} was lost while the change was being committed "
+                           "({reason}): the database may or may not have stored it. Open the map to see which "
+                           "before trying again.", code="pg.commit_unknown", map=pgmap.display(), reason=reason)
+    if reading:
+        return InputError("The connection to the PostGIS map {map} was lost while it was being read ({reason}); "
+                          "nothing was written. Try again when the database can be reached.",
+                          code="pg.connection_lost", map=pgmap.display(), reason=reason)
+    return OutputError("The connection to the PostGIS map {map} was lost ({reason}); the database rolled the "
+                       "unfinished transaction back: the map is unchanged. Try again when the database can be "
+                       "reached.", code="pg.connection_lost", map=pgmap.display(), reason=reason)
+
+
+def commit(con: Any, pgmap: PgMap) -> None:
+    """``COMMIT`` the map's transaction, telling a lost connection's outcome.
+
+    The transaction's id is read first: a connection already gone then raises :func:`lost_error` (rolled
+    back). When the connection is lost during the ``COMMIT`` itself, the server may have stored the
+    transaction before it went; a new connection asks ``txid_status``: committed -- this returns normally;
+    aborted -- :func:`lost_error` (the map is unchanged); not known -- :func:`lost_error` with ``committing``.
+    Any other database error propagates.
+    """
+    psycopg2 = psycopg2_module()
+    try:
+        with con.cursor() as cur:
+            cur.execute("SELECT txid_current()")
+            xid = int(cur.fetchone()[0])
+    except psycopg2.Error as exc:
+        if connection_lost(exc, con):
+            raise lost_error(pgmap, exc) from None
+        raise
+    try:
+        con.commit()
+        return
+    except psycopg2.Error as exc:
+        if not connection_lost(exc, con):
+            raise
+        lost = exc
+    status = transaction_status(pgmap, xid)
+    if status == "committed":
+        return
+    raise lost_error(pgmap, lost, committing=status != "aborted") from None
+
+
+def transaction_status(pgmap: PgMap, xid: int) -> str | None:
+    """``committed``, ``aborted`` or ``in progress`` for a recent transaction id, asked on a new connection
+    (None when that fails). A terminated session's transaction is "in progress" until the session has ended:
+    waited for up to 5 s."""
+    psycopg2 = psycopg2_module()
+    try:
+        con = connect(pgmap, autocommit=True)
+    except (InputError, psycopg2.Error):
+        return None
+    try:
+        with con.cursor() as cur:
+            for _ in range(50):  # a terminated backend may still be writing its abort record
+                cur.execute("SELECT txid_status(%s)", (xid,))
+                status = cur.fetchone()[0]
+                if status != "in progress":
+                    return status
+                cur.execute("SELECT pg_sleep(0.1)")
+            return "in progress"
+    except psycopg2.Error:
+        return None
+    finally:
+        con.close()

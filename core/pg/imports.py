@@ -25,7 +25,7 @@ from ..survey import importer
 from ..survey.profiles import ImportProfile
 from . import mapdb
 from . import schema_sql as ddl
-from .connect import PgMap, connect, psycopg2_module
+from .connect import PgMap, commit, connect, connection_lost, lost_error, psycopg2_module, rollback_quietly
 from .transfer import GpkgReader, _Scaled
 
 #: the layers an import writes, and their keys
@@ -114,13 +114,15 @@ def import_survey(target: PgMap | str, points: str | os.PathLike[str] | None,
                     "inserted": {k: v[0] for k, v in merged.items()},
                     "updated": {k: v[1] for k, v in merged.items()}})
                 check_cancel(progress)
-            con.commit()
+            commit(con, pgmap)
         except psycopg2.Error as exc:
-            con.rollback()
+            rollback_quietly(con)
+            if connection_lost(exc, con):
+                raise lost_error(pgmap, exc) from None
             raise OutputError("Could not write into the PostGIS map {map}: {reason}; the map is unchanged.",
                               code="import.write", map=pgmap.display(), reason=mapdb.db_reason(exc)) from None
         except BaseException:
-            con.rollback()
+            rollback_quietly(con)
             raise
         finally:
             con.close()

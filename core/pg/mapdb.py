@@ -37,13 +37,25 @@ from ..gdalutil import spatial_reference
 from ..mapfile import STYLE_DIR, metadata_rows
 from ..progress import NullProgress, Progress, check_cancel
 from . import schema_sql as ddl
-from .connect import PgMap, check_schema_name, connect, parse_map, psycopg2_module
+from .connect import (
+    PgMap,
+    check_schema_name,
+    connect,
+    connection_lost,
+    lost_error,
+    parse_map,
+    psycopg2_module,
+    rollback_quietly,
+)
+from .connect import commit as commit_map
 
 #: SRIDs PipeMap gives CRSs without an EPSG code (PostGIS allows user SRIDs up to 998999)
 CUSTOM_SRID_MIN = 900914
 CUSTOM_SRID_MAX = 998999
 #: how long DDL waits for other sessions' locks before giving up
 LOCK_TIMEOUT = "30s"
+#: rows sent in one ``COPY`` (cancellation and progress are checked between them)
+COPY_CHUNK = 20000
 
 
 class ConflictError(OutputError):
@@ -165,7 +177,7 @@ COPY_CONVERTERS: dict[str, Callable[[Any], str]] = {
 
 
 def copy_rows(cur: Any, schema_name: str, table: str, columns: Sequence[str], pg_types: Sequence[str],
-              rows: Iterable[Sequence[Any]], progress: Progress | None = None, chunk: int = 20000,
+              rows: Iterable[Sequence[Any]], progress: Progress | None = None, chunk: int | None = None,
               on_chunk: Callable[[int], None] | None = None) -> int:
     """``COPY`` rows into a table (all values converted here; ``None`` is NULL).
 
@@ -178,6 +190,7 @@ def copy_rows(cur: Any, schema_name: str, table: str, columns: Sequence[str], pg
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(schema_name, table), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
     text = statement.as_string(cur)
+    chunk = chunk or COPY_CHUNK
     convert = [COPY_CONVERTERS.get(t, _text) for t in pg_types]
     n = 0
     buf: list[str] = []
@@ -460,18 +473,28 @@ def create_map(target: PgMap | str, crs: str, overwrite: bool = False,
             audit_event(cur, pgmap.schema, "CREATE", {"crs": crs[:200], "srid": srid})
             publish_styles(cur, pgmap.schema, progress)
             check_cancel(progress)
-        con.commit()
+        commit_map(con, pgmap)
     except psycopg2.Error as exc:
-        con.rollback()
+        rollback_quietly(con)
+        if connection_lost(exc, con):
+            raise lost_error(pgmap, exc) from None
         raise OutputError("Could not create the PostGIS map {map}: {reason}", code="pg.create", map=pgmap.display(),
                           reason=db_reason(exc)) from None
     except BaseException:
-        con.rollback()
+        rollback_quietly(con)
         raise
     finally:
         con.close()
     progress.report(1.0)
     return read_map_info(pgmap)
+
+
+def read_error(pgmap: PgMap, exc: Exception) -> PipeMapError:
+    """A database error while reading a map, naming the map."""
+    if connection_lost(exc):
+        return lost_error(pgmap, exc, reading=True)
+    return InputError("Could not read the PostGIS map {map}: {reason}", code="pg.read", map=pgmap.display(),
+                      reason=db_reason(exc))
 
 
 def read_metadata_cur(cur: Any, schema_name: str, where: str = "") -> dict[str, str]:
@@ -494,11 +517,13 @@ def read_metadata(target: PgMap | str, con: Any = None) -> dict[str, str]:
     try:
         with con.cursor() as cur:
             return read_metadata_cur(cur, pgmap.schema, pgmap.display())
+    except psycopg2_module().Error as exc:
+        raise read_error(pgmap, exc) from None
     finally:
         if own:
             con.close()
         elif not con.autocommit:
-            con.rollback()
+            rollback_quietly(con)
 
 
 def check_version(meta: dict[str, str], where: str) -> int:
@@ -530,6 +555,8 @@ def read_map_info(target: PgMap | str) -> PgMapInfo:
                 cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(pgmap.schema, t.name)))
                 counts[t.name] = int(cur.fetchone()[0])
         con.rollback()
+    except psycopg2_module().Error as exc:
+        raise read_error(pgmap, exc) from None
     finally:
         con.close()
     return PgMapInfo(pgmap.display(), pgmap.schema, srid, int(meta.get("schema_version", "0") or 0), meta, counts)
@@ -545,9 +572,15 @@ def drop_map(target: PgMap | str) -> None:
                 raise InputError("The schema {schema} is not a PipeMap map; it was left untouched.",
                                  code="pg.not_map", schema=pgmap.schema)
             prepare_target(cur, pgmap, overwrite=True)
-        con.commit()
+        commit_map(con, pgmap)
+    except psycopg2_module().Error as exc:
+        rollback_quietly(con)
+        if connection_lost(exc, con):
+            raise lost_error(pgmap, exc) from None
+        raise OutputError("Could not drop the PostGIS map {map}: {reason}", code="pg.drop", map=pgmap.display(),
+                          reason=db_reason(exc)) from None
     except BaseException:
-        con.rollback()
+        rollback_quietly(con)
         raise
     finally:
         con.close()
@@ -593,7 +626,13 @@ def update_feature(con: Any, schema_name: str, table: str, feature: str, values:
                          feature=feature)
     savepoint = not con.autocommit
     with con.cursor() as cur:
-        columns = _table_columns(cur, schema_name, table)
+        try:
+            columns = _table_columns(cur, schema_name, table)
+        except psycopg2.Error as exc:
+            if connection_lost(exc, con):
+                raise lost_error(_pgmap_of(con, schema_name), exc) from None
+            raise OutputError("Could not change {table} {feature}: {reason}", code="pg.edit", table=table,
+                              feature=feature, reason=db_reason(exc)) from None
         if not columns:
             raise InputError("The map has no table {table} in schema {schema}.", code="pg.no_table", table=table,
                              schema=schema_name)
@@ -632,6 +671,8 @@ def update_feature(con: Any, schema_name: str, table: str, feature: str, values:
                 last = cur.fetchone() or (None, None)
                 raise ConflictError(table, feature, int(current[0]), int(expected_version), last[0], last[1])
         except psycopg2.Error as exc:
+            if connection_lost(exc, con):  # the server rolled the whole transaction back
+                raise lost_error(_pgmap_of(con, schema_name), exc) from None
             if savepoint:
                 cur.execute("ROLLBACK TO SAVEPOINT pipemap_edit")
             conflict = _conflict_from(exc)
@@ -646,8 +687,17 @@ def update_feature(con: Any, schema_name: str, table: str, feature: str, values:
         if savepoint:
             cur.execute("RELEASE SAVEPOINT pipemap_edit")
     if commit and not con.autocommit:
-        con.commit()
+        commit_map(con, _pgmap_of(con, schema_name))
     return int(row[0])
+
+
+def _pgmap_of(con: Any, schema_name: str) -> PgMap:
+    """The map a caller's connection works on, for messages (host, port, database, user: no password)."""
+    try:
+        dsn = con.get_dsn_parameters()
+    except Exception:  # noqa: BLE001 - a closed connection: the schema alone
+        dsn = {}
+    return PgMap(schema_name, tuple((k, str(dsn[k])) for k in ("host", "port", "dbname", "user") if dsn.get(k)))
 
 
 def update_segment(con: Any, schema_name: str, seg_id: str, values: dict[str, Any], expected_version: int,

@@ -45,7 +45,17 @@ from ..gdalutil import gdal_exceptions, remove_quietly, spatial_reference, temp_
 from ..progress import NullProgress, Progress, check_cancel
 from . import mapdb
 from . import schema_sql as ddl
-from .connect import PgMap, connect, is_postgis_map, parse_map, psycopg2_module
+from .connect import (
+    PgMap,
+    commit,
+    connect,
+    connection_lost,
+    is_postgis_map,
+    lost_error,
+    parse_map,
+    psycopg2_module,
+    rollback_quietly,
+)
 
 _SRID_FLAG = 0x20000000
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
@@ -65,6 +75,8 @@ _PG_TO_OGR = {
     "bytea": ("OFTBinary", None),
 }
 _GPKG_SYSTEM_PREFIXES = ("gpkg_", "rtree_", "sqlite_", "gpkgext_")
+#: rows fetched from PostgreSQL at a time (progress and cancellation are checked between them)
+READ_BATCH = 5000
 
 
 @dataclass
@@ -135,12 +147,15 @@ class _GpkgTable:
 
 
 class GpkgReader:
-    """Reads a map GeoPackage table by table with sqlite3 (read-only)."""
+    """Reads a map GeoPackage table by table with sqlite3 (read-only), all tables in one read transaction:
+    the counts and rows of every table come from one state of a map another program may be editing."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                                   timeout=mapfile.LOCK_TIMEOUT_S)
         self.con.text_factory = str
+        self.con.execute("BEGIN")  # the snapshot starts at the first read and lasts until close()
 
     def close(self) -> None:
         self.con.close()
@@ -231,7 +246,7 @@ def _ogr_setters(layer: Any, columns: list[str]) -> list[Any]:
 
 
 def _write_features(layer: Any, setters: list[Any], rows: Any, geometry: bool,
-                    every_5000: Any = None) -> int:
+                    every_batch: Any = None) -> int:
     """Create one OGR feature per row ``(fid, values..., [wkb])``; returns the count."""
     from osgeo import ogr
 
@@ -248,12 +263,46 @@ def _write_features(layer: Any, setters: list[Any], rows: Any, geometry: bool,
             feat.SetGeometryDirectly(ogr.CreateGeometryFromWkb(bytes(row[-1])))
         layer.CreateFeature(feat)
         n += 1
-        if every_5000 is not None and n % 5000 == 0:
-            every_5000(n)
+        if every_batch is not None and n % READ_BATCH == 0:
+            every_batch(n)
     return n
 
 
 # --- GeoPackage -> PostGIS ------------------------------------------------------------------------------------------
+
+def snapshot_copy(path: Path, copy: Path) -> None:
+    """Copy a map that another program may be writing, consistently: SQLite's backup API reads it in one read
+    transaction (commits still in its WAL included), where a file copy could catch a write half-done or miss
+    the WAL. The map is opened read-only; a writer holding it for longer than ``mapfile.LOCK_TIMEOUT_S``
+    makes this fail with ``map.locked``.
+
+    :raises InputError: the map cannot be read (locked, damaged); ``copy`` is not left behind.
+    """
+    started = time.monotonic()
+
+    def give_up_when_locked(status: int, remaining: int, total: int) -> None:
+        if status in (5, 6) and time.monotonic() - started > mapfile.LOCK_TIMEOUT_S:  # SQLITE_BUSY, _LOCKED
+            raise sqlite3.OperationalError("database is locked")
+
+    try:
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=mapfile.LOCK_TIMEOUT_S)
+        try:
+            dst = sqlite3.connect(copy)
+            try:
+                src.backup(dst, progress=give_up_when_locked)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        remove_quietly(copy)
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise InputError("The map {path} is locked: another program is writing to it. Nothing was changed; try "
+                             "again when it has finished (save or discard the edits there).", code="map.locked",
+                             path=str(path)) from None
+        raise InputError("The map {path} cannot be read: {reason}", code="map.unreadable", path=str(path),
+                         reason=str(exc)) from None
+
 
 def _source_gpkg(path: Path, workdir: Path, progress: Progress) -> tuple[Path, dict[str, str]]:
     """The GeoPackage to read: the map itself, or an upgraded copy of an older map."""
@@ -266,7 +315,7 @@ def _source_gpkg(path: Path, workdir: Path, progress: Progress) -> tuple[Path, d
     if found == schema.SCHEMA_VERSION:
         return path, meta
     copy = workdir / "upgraded.gpkg"
-    shutil.copy2(path, copy)
+    snapshot_copy(path, copy)
     before, after = mapfile.upgrade_map(copy)
     progress.info(f"{path.name} has schema version {before}: it was upgraded to {after} on the way (the file itself "
                   "is unchanged).")
@@ -328,6 +377,8 @@ def gpkg_to_postgis(source: str | os.PathLike[str], target: PgMap | str, overwri
                                                 reader.rows(d, srid if d.geometry else None), progress,
                                                 on_chunk=moved)
                         except psycopg2.Error as exc:
+                            if connection_lost(exc, con):
+                                raise
                             raise OutputError("The table {table} of {path} cannot be stored in PostGIS: {reason}; "
                                               "nothing was written.", code="transfer.row", table=t.name,
                                               path=str(src), reason=mapdb.db_reason(exc)) from None
@@ -341,13 +392,15 @@ def gpkg_to_postgis(source: str | os.PathLike[str], target: PgMap | str, overwri
                     mapdb.audit_event(cur, pgmap.schema, "LOAD", {"source": src.name, "rows": result.counts})
                     mapdb.publish_styles(cur, pgmap.schema, progress)
                     check_cancel(progress)
-                con.commit()
+                commit(con, pgmap)
             except psycopg2.Error as exc:
-                con.rollback()
+                rollback_quietly(con)
+                if connection_lost(exc, con):
+                    raise lost_error(pgmap, exc) from None
                 raise OutputError("Could not store the map in PostGIS ({map}): {reason}; nothing was written.",
                                   code="transfer.write", map=pgmap.display(), reason=mapdb.db_reason(exc)) from None
             except BaseException:
-                con.rollback()
+                rollback_quietly(con)
                 raise
             finally:
                 con.close()
@@ -503,7 +556,7 @@ def postgis_to_gpkg(source: PgMap | str, target: str | os.PathLike[str], overwri
                         n = _write_features(layer, setters, styles, t.geometry is not None and has_geom)
                     else:
                         with con.cursor(name="pipemap_transfer") as cur:
-                            cur.itersize = 5000
+                            cur.itersize = READ_BATCH
                             cur.execute(query)
 
                             def moved(k: int, base: int = done) -> None:
@@ -517,13 +570,22 @@ def postgis_to_gpkg(source: PgMap | str, target: str | os.PathLike[str], overwri
                 ds.CommitTransaction()
             finally:
                 ds = None  # noqa: F841
-        con.rollback()
+        # every row has been read in the snapshot: a connection lost now loses nothing
+        rollback_quietly(con)
         if dest.exists() and not overwrite:  # appeared meanwhile
             raise OutputError("The file {path} already exists; it was left untouched.", code="map.exists",
                               path=str(dest))
-        os.replace(tmp, dest)
+        if dest.is_file() and mapfile._is_sqlite(dest):
+            # overwriting a map another program (QGIS) may have open: written into it through SQLite under
+            # its write lock, never renamed over it (mapfile.replace_map says why)
+            with mapfile.write_lock(dest):
+                mapfile.replace_map(tmp, dest)
+        else:
+            os.replace(tmp, dest)
     except psycopg2.Error as exc:
         remove_quietly(tmp)
+        if connection_lost(exc, con):
+            raise lost_error(pgmap, exc, reading=True) from None
         raise InputError("Could not read the PostGIS map {map}: {reason}", code="transfer.read", map=pgmap.display(),
                          reason=mapdb.db_reason(exc)) from None
     except (PipeMapError, CancelledError):
