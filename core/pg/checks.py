@@ -59,7 +59,7 @@ from ..errors import CancelledError, InputError
 from ..mapread import _SEGMENT_REAL, _SEGMENT_TEXT, _segment_arrays
 from ..progress import NullProgress, Progress, check_cancel
 from . import mapdb
-from .connect import PgMap, connect, psycopg2_module, rollback_quietly
+from .connect import PgMap, connect, connection_lost, lost_error, psycopg2_module, rollback_quietly
 
 #: SQL searches are wider than the exact numpy tests by this much (m): the database's floating point
 #: may round a distance the other way
@@ -101,7 +101,7 @@ class PgMapChecks:
             with self.con.cursor() as cur:
                 self.meta = mapdb.read_metadata_cur(cur, self.pgmap.schema, self.pgmap.display())
                 mapdb.check_version(self.meta, self.pgmap.display())
-                cur.execute("SELECT Find_SRID(%s, 'pipe_segment', 'geom')", (self.pgmap.schema,))
+                self._execute(cur, "SELECT Find_SRID(%s, 'pipe_segment', 'geom')", (self.pgmap.schema,))
                 self.srid = int(cur.fetchone()[0])
         except BaseException:
             self.close()
@@ -121,7 +121,7 @@ class PgMapChecks:
         con, self.con = getattr(self, "con", None), None
         if con is not None and not con.closed:
             try:
-                con.rollback()  # the snapshot only read; temporary tables go with it
+                rollback_quietly(con)  # the snapshot only read; temporary tables go with it
             finally:
                 con.close()
 
@@ -131,14 +131,28 @@ class PgMapChecks:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _read_error(self, cur: Any, exc: BaseException) -> InputError:
+        """A database error of the check as an error naming the map (a dropped connection said so)."""
+        if connection_lost(exc, getattr(cur, "connection", None)):
+            return lost_error(self.pgmap, exc, reading=True)
+        return InputError("The check could not read the PostGIS map {map}: {reason}", code="pg.check_read",
+                          map=self.pgmap.display(), reason=mapdb.db_reason(exc))
+
     def _execute(self, cur: Any, query: Any, params: Any = None) -> None:
         """Run a statement; a database error becomes an InputError naming the map."""
         psycopg2 = psycopg2_module()
         try:
             cur.execute(query, params)
         except psycopg2.Error as exc:
-            raise InputError("The check could not read the PostGIS map {map}: {reason}", code="pg.check_read",
-                             map=self.pgmap.display(), reason=mapdb.db_reason(exc)) from None
+            raise self._read_error(cur, exc) from None
+
+    def _copy_in(self, cur: Any, statement: str, text: str) -> None:
+        """``COPY ... FROM STDIN`` of ``text``; a database error becomes an InputError naming the map."""
+        psycopg2 = psycopg2_module()
+        try:
+            cur.copy_expert(statement, io.StringIO(text))
+        except psycopg2.Error as exc:
+            raise self._read_error(cur, exc) from None
 
     def _copy_out(self, cur: Any, query: Any, binary: bool = False) -> bytes:
         sql = _sql()
@@ -149,8 +163,7 @@ class PgMapChecks:
         try:
             cur.copy_expert(statement.as_string(cur), buf)
         except psycopg2.Error as exc:
-            raise InputError("The check could not read the PostGIS map {map}: {reason}", code="pg.check_read",
-                             map=self.pgmap.display(), reason=mapdb.db_reason(exc)) from None
+            raise self._read_error(cur, exc) from None
         return buf.getvalue()
 
     # -- reading pipes
@@ -236,7 +249,7 @@ class PgMapChecks:
         # differs from shapely's; repr() of a float reads back as the same double
         text = "".join(f"{k}\tSRID={int(self.srid)};{t}\n" for k, t in enumerate(_multipolygon_wkt(g) for g in geoms)
                        if t is not None)
-        cur.copy_expert("COPY pipemap_check_polygons (k, geom) FROM STDIN", io.StringIO(text))
+        self._copy_in(cur, "COPY pipemap_check_polygons (k, geom) FROM STDIN", text)
         self._execute(cur, "CREATE INDEX ON pipemap_check_polygons USING gist (geom)")
         self._execute(cur, "ANALYZE pipemap_check_polygons")
 
@@ -400,7 +413,7 @@ class PgMapChecks:
             self._execute(cur, "CREATE TEMPORARY TABLE pipemap_check_reach (fid bigint PRIMARY KEY, "
                                "reach double precision NOT NULL) ON COMMIT DROP")
             text = "".join(f"{f}\t{r!r}\n" for f, r in zip(fids.tolist(), reach.tolist()))
-            cur.copy_expert("COPY pipemap_check_reach (fid, reach) FROM STDIN", io.StringIO(text))
+            self._copy_in(cur, "COPY pipemap_check_reach (fid, reach) FROM STDIN", text)
             del text
             self._execute(cur, "ANALYZE pipemap_check_reach")
             # the planner's cost of this join is large enough to switch JIT compilation on, which costs more

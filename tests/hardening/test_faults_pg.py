@@ -624,3 +624,79 @@ def test_overwritten_map_locked_by_another_writer(harness: Any, tmp_path: Path, 
     assert mapfile.read_metadata(dest).get("other_writer") == "was here"
     assert harness.leftovers(tmp_path) == []
     harness.record_faults("pg_transfer.target_locked", 1, refused=1, lost=0)
+
+
+# --- the checks (read one snapshot, write only temporary tables) ------------------------------------------------------
+
+CHECKS = ["clash", "cover"]
+
+
+def _run_check(kind: str, target: Any, progress: Any) -> Any:
+    from pipemap.core.checks.rules import RuleSet
+    from pipemap.core.pg import checks
+
+    rules = RuleSet.shipped()
+    if kind == "clash":  # (small chunks: progress events between the district's reads)
+        return checks.check_clash_pg(target, rules, progress=progress, chunk=100)
+    return checks.check_cover_pg(target, rules, None, progress=progress)
+
+
+@pytest.mark.parametrize("kind", CHECKS)
+def test_check_connection_dropped(kind: str, harness: Any, pg_params: dict[str, Any], district_schema: str) -> None:
+    """A check whose connection the server drops (at its first, middle and last progress event, and while
+    its read waits for a lock another session holds) is refused naming the map, as a read ("nothing was
+    written"), or -- everything read already -- complete; the map unchanged; the same check then runs."""
+    from psycopg2 import sql
+
+    from pipemap.core.progress import NullProgress
+
+    dry = FaultProgress()
+    full = _run_check(kind, pg_map(pg_params, district_schema, "pipemap-setup"), dry)
+    assert len(full) > 0 and len(dry.events) >= 3
+    before = schema_state(pg_params, district_schema)
+    n = len(dry.events)
+    results = {}
+    for moment, at in (("early", 0), ("middle", n // 2), ("late", n - 1)):
+        app = f"pipemap-fault-{uuid.uuid4().hex[:8]}"
+        killer = Killer(pg_params, app)
+        try:
+            target = pg_map(pg_params, district_schema, app)
+            progress = FaultProgress(at=at, action=killer.terminate)
+            outcome = harness.attempt(f"pg_check.{kind}",
+                                      lambda t=target, p=progress: _run_check(kind, t, p), [target.display()])
+            what = f"{kind} at {moment} (event {at} of {n}: {dry.events[at]})"
+            assert progress.fired == 1, f"{what}: no backend was terminated"
+            if outcome.kind == "ok":  # every row was read before the connection went: the findings are whole
+                assert len(outcome.value) == len(full), what
+            else:
+                text = str(outcome.error)
+                assert "Traceback" not in text and "psycopg2" not in text, text
+                assert outcome.error.code == "pg.connection_lost" and "nothing was written" in text, f"{what}: {text}"
+            assert schema_state(pg_params, district_schema) == before, what
+            assert len(_run_check(kind, target, NullProgress())) == len(full)
+            results[moment] = {"event": f"{at}/{n} {dry.events[at]}",
+                               "outcome": outcome.error.code if outcome.error else "complete",
+                               "seconds": round(outcome.seconds, 2)}
+        finally:
+            killer.close()
+    app = f"pipemap-fault-{uuid.uuid4().hex[:8]}"
+    target = pg_map(pg_params, district_schema, app)
+    locker = support.connect(pg_params)
+    with locker.cursor() as cur:
+        cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+            sql.Identifier(district_schema, "pipe_segment")))
+    watcher = Watcher(pg_params, app, "Lock")
+    try:
+        outcome = harness.attempt(f"pg_check.{kind}", lambda: _run_check(kind, target, NullProgress()),
+                                  [target.display()])
+    finally:
+        watcher.close()
+        locker.rollback()
+        locker.close()
+    assert watcher.terminated == 1, "the check was never seen waiting for the lock"
+    assert outcome.kind == "refused" and outcome.error.code == "pg.connection_lost", outcome
+    assert schema_state(pg_params, district_schema) == before
+    results["blocked"] = {"event": "waiting for a lock", "outcome": outcome.error.code,
+                          "seconds": round(outcome.seconds, 2)}
+    harness.record_faults(f"pg_check.{kind}", len(results), lost=0, moments=results,
+                          refused=sum(r["outcome"] != "complete" for r in results.values()))
