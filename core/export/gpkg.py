@@ -39,6 +39,7 @@ from ..version import __version__
 from .formats import ExportOptions
 from .model import LayerData, MapData, now_utc
 from .writeutil import (
+    error_reason,
     field_description,
     has_position,
     layer_description,
@@ -240,7 +241,7 @@ def write(data: MapData, folder: Path, options: ExportOptions, progress: Progres
     except (RuntimeError, sqlite3.Error) as exc:
         remove_quietly(tmp)
         raise OutputError("Could not write the GeoPackage {path}: {reason}", code="export.gpkg", path=str(target),
-                          reason=str(exc)) from None
+                          reason=error_reason(exc)) from None
     except BaseException:
         remove_quietly(tmp)
         raise

@@ -618,9 +618,10 @@ def _write_atomic(model: Any, target: Path) -> None:
     try:
         model.write(str(tmp))
         os.replace(tmp, target)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # ifcopenshell: RuntimeError "Failed to write to path ..."
         raise OutputError("Cannot write {path}: {reason}", code="output.write_failed", path=str(target),
-                          reason=exc.strerror or str(exc)) from None
+                          reason=exc.strerror or str(exc) if isinstance(exc, OSError) else
+                          "the file could not be written (disk full or not writable?)") from None
     finally:
         if tmp.exists():
             tmp.unlink()

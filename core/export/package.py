@@ -2,15 +2,26 @@
 
 A failed or cancelled export removes its temporary folder and leaves the
 target as it was; an existing target is replaced only when asked
-(``overwrite``) and only after the new package is complete.
+(``overwrite``) and only after the new package is complete. A failure names
+the package being written (never the hidden temporary folder).
+
+A process killed while exporting (SIGKILL, power loss) cannot clean up: it
+leaves a hidden ``.NAME.part-XXXXXXXX`` folder (and for a ``.zip`` package a
+``.STEM.XXXXXXXX.part.zip``) beside the output. The next export of the same
+output removes those of that output that have not changed for
+:data:`~pipemap.core.mapfile.STALE_PART_S` (the temporaries of a concurrent
+export are being written, so they are younger and kept).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,6 +83,92 @@ def _check_target(out: Path, overwrite: bool) -> None:
                               "replace it.", code="export.exists_other", path=str(out))
 
 
+def _stale_patterns(out: Path) -> list[tuple[re.Pattern[str], bool]]:
+    """(name pattern, is a folder) of the temporaries an export of ``out`` makes (see :func:`export_package`)."""
+    pats = [(re.compile(rf"^\.{re.escape(out.name)}\.part-[A-Za-z0-9_]{{8}}$"), True)]
+    if out.suffix.lower() == ".zip":
+        pats.append((re.compile(rf"^\.{re.escape(out.stem)}\.[A-Za-z0-9_]{{8}}\.part\.zip$"), False))
+    return pats
+
+
+def _newest_change(path: Path, limit: int = 10000) -> float:
+    """The latest modification time of ``path`` and (a folder) of anything under it; symbolic links are not
+    followed. A live export keeps writing some file in its folder, so this stays young while it runs."""
+    newest = path.lstat().st_mtime
+    if not stat.S_ISDIR(path.lstat().st_mode):
+        return newest
+    seen = 0
+    for root, dirs, files in os.walk(path, followlinks=False):
+        for name in dirs + files:
+            seen += 1
+            if seen > limit:  # (a huge folder: what was seen decides)
+                return newest
+            with contextlib.suppress(OSError):
+                newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
+    return newest
+
+
+def clean_stale_parts(output: str | os.PathLike[str]) -> list[Path]:
+    """Remove the temporaries that an export of ``output`` killed mid-write left beside it, once nothing in
+    them has changed for :data:`~pipemap.core.mapfile.STALE_PART_S`.
+
+    Only names of exactly the form an export of this output uses are touched, never a symbolic link, and
+    folders only when they are real folders (their content is removed without following links).
+
+    :returns: what was removed.
+    """
+    from ..mapfile import STALE_PART_S
+
+    out = Path(output).absolute()
+    removed: list[Path] = []
+    try:
+        entries = list(out.parent.iterdir())
+    except OSError:
+        return removed
+    pats = _stale_patterns(out)
+    now = time.time()
+    for entry in entries:
+        kind = next((is_dir for pat, is_dir in pats if pat.match(entry.name)), None)
+        if kind is None:
+            continue
+        with contextlib.suppress(OSError):
+            mode = entry.lstat().st_mode
+            if stat.S_ISLNK(mode) or stat.S_ISDIR(mode) != kind or (not kind and not stat.S_ISREG(mode)):
+                continue
+            if now - _newest_change(entry) <= STALE_PART_S:
+                continue
+            if kind:
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+    return removed
+
+
+def _name_output(exc: PipeMapError, tmp: Path, out: Path) -> PipeMapError:
+    """Let a writer's error name the package ``out``, not the hidden temporary folder ``tmp`` it wrote into
+    (``.../.share.zip.part-x/gpkg/a.gpkg`` becomes ``.../share.zip/gpkg/a.gpkg``; the template is kept, so
+    the message is still translated)."""
+    changed = False
+    for key, value in list(exc.params.items()):
+        if isinstance(value, (str, os.PathLike)):
+            text = os.fspath(value)
+            new = text
+            for t in dict.fromkeys((str(tmp), str(tmp.resolve()))):
+                new = new.replace(t, str(out))
+            if new != text:
+                exc.params[key] = new
+                changed = True
+    if changed:
+        exc.args = (exc.message,)
+    return exc
+
+
+def _io_error(out: Path, exc: OSError, what: str = "") -> OutputError:
+    return OutputError("Could not write the share package {path}{what}: {reason}; nothing was written.",
+                       code="export.io", path=str(out), what=what, reason=exc.strerror or str(exc))
+
+
 def _zip_folder(folder: Path, target: Path) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         for p in sorted(folder.rglob("*")):
@@ -112,11 +209,16 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
     specs = [fmt.spec(k) for k in keys]
     out = Path(output).absolute()  # the writers' files are checked against it as resolved paths
     _check_target(out, overwrite)
+    stale = clean_stale_parts(out)
+    if stale:
+        progress.info(f"Removed {len(stale)} temporary file(s) or folder(s) left by an export of {out.name} "
+                      "that was stopped: " + ", ".join(p.name for p in stale))
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.part-", dir=out.parent))
     except OSError as exc:
-        raise OutputError("Cannot write in the folder {folder}: {reason}", code="output.unwritable",
-                          folder=str(out.parent), reason=exc.strerror or str(exc)) from None
+        raise OutputError("Cannot write the share package {path}: the folder {folder} is not writable ({reason}).",
+                          code="output.unwritable", path=str(out), folder=str(out.parent),
+                          reason=exc.strerror or str(exc)) from None
     warnings: list[str] = []
     written: list[Path] = []
     tmp_zip: Path | None = None
@@ -130,15 +232,18 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
             span = _Span(progress, 0.9 * k / n, 0.9 * (k + 1) / n, warnings)
             try:
                 files = fmt.writer(spec.key)(data, sub, options, span)
-            except (PipeMapError, MemoryError):
+            except CancelledError:
+                raise
+            except PipeMapError as exc:
+                raise _name_output(exc, tmp, out) from None
+            except MemoryError:
                 raise
             except ImportError as exc:
                 raise InputError("The {format} export needs the Python package {package}: {reason}",
                                  code="export.dependency", format=spec.key,
                                  package=", ".join(spec.needs) or "?", reason=str(exc)) from None
             except OSError as exc:
-                raise OutputError("Writing the {format} export failed: {reason}", code="export.io",
-                                  format=spec.key, reason=exc.strerror or str(exc)) from None
+                raise _io_error(out, exc, f" ({spec.key})") from None
             for f in files:
                 if tmp.resolve() not in Path(f).resolve().parents:
                     raise OutputError("The {format} writer wrote outside its package folder ({path}).",
@@ -150,20 +255,32 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
             tmp, software=f"PipeMap {__version__}", created_at=now_utc(), description=data.describe(),
             formats=keys, counts=data.counts(), profile=data.profile.describe(), removed=data.removed,
             filters=filters or {}, warnings=warnings)
-        write_manifest(tmp, manifest)
+        try:
+            write_manifest(tmp, manifest)
+        except OSError as exc:
+            raise _io_error(out, exc, " (manifest.json)") from None
         check_cancel(progress)
         if out.suffix.lower() == ".zip":
-            fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".part.zip", dir=out.parent)
-            os.close(fd)
-            tmp_zip = Path(name)
-            _zip_folder(tmp, tmp_zip)
+            try:
+                fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".part.zip", dir=out.parent)
+                os.close(fd)
+                tmp_zip = Path(name)
+                _zip_folder(tmp, tmp_zip)
+            except OSError as exc:
+                raise _io_error(out, exc) from None
             check_cancel(progress)
-            _replace(tmp_zip, out)
+            try:
+                _replace(tmp_zip, out)
+            except OSError as exc:
+                raise _io_error(out, exc) from None
             tmp_zip = None
             shutil.rmtree(tmp, ignore_errors=True)
             final_files = [out]
         else:
-            _replace(tmp, out)
+            try:
+                _replace(tmp, out)
+            except OSError as exc:
+                raise _io_error(out, exc) from None
             final_files = [out / p.relative_to(tmp) for p in written] + [out / "manifest.json"]
         progress.report(1.0)
         return ExportResult(out, final_files, manifest, warnings)
@@ -175,4 +292,4 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
         raise
 
 
-__all__ = ["export_package", "ExportResult", "CancelledError"]
+__all__ = ["export_package", "ExportResult", "CancelledError", "clean_stale_parts"]

@@ -30,6 +30,7 @@ import contextlib
 import csv
 import os
 import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,30 @@ def _dbf_type(defn: Any) -> str:
     return "N 18"
 
 
+def _check_complete(folder: Path, tmp_stem: str, stem: str, n: int) -> None:
+    """Refuse files GDAL closed without complaint although a write failed (a full disk at the last bytes).
+
+    The .shp and .shx headers state the file length, the .dbf header the record count and sizes; a file
+    shorter than stated (or a .dbf without its end-of-file byte) is incomplete."""
+    problem = ""
+    for ext in (".shp", ".shx"):
+        path = folder / f"{tmp_stem}{ext}"
+        head = path.read_bytes()[:28] if path.is_file() else b""
+        if len(head) < 28 or path.stat().st_size != 2 * struct.unpack(">i", head[24:28])[0]:
+            problem = f"{stem}{ext}"
+    path = folder / f"{tmp_stem}.dbf"
+    head = path.read_bytes()[:12] if path.is_file() else b""
+    if len(head) < 12:
+        problem = f"{stem}.dbf"
+    else:
+        count, header, record = struct.unpack("<IHH", head[4:12])
+        if count != n or path.stat().st_size != header + count * record + 1:
+            problem = f"{stem}.dbf"
+    if problem:
+        raise OutputError("Could not write the Shapefile {path}: the file is incomplete (disk full?).",
+                          code="export.shapefile", path=str(folder / problem))
+
+
 def _write_layer(folder: Path, stem: str, lyr: LayerData, data: MapData, encoding: str, prep: _TextPrep,
                  progress: Progress, span: tuple[float, float]) -> tuple[list[tuple[str, ...]], int]:
     """Write one layer's file set under temporary names and rename it; returns field-map rows and NaN-z count."""
@@ -222,6 +247,7 @@ def _write_layer(folder: Path, stem: str, lyr: LayerData, data: MapData, encodin
                 out = None  # noqa: F841 - release the layer before the data source
             finally:
                 ds = None  # noqa: F841 - closes the files
+        _check_complete(folder, tmp_stem, stem, len(lyr))
         cpg = folder / f"{tmp_stem}.cpg"
         cpg.write_text(encoding, encoding="ascii")  # what QGIS, ArcGIS and OGR read
         for ext in COMPONENTS:

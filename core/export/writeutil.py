@@ -154,3 +154,19 @@ def wkb_of(layer: LayerData, i: int, z_nodata: float | None = None) -> bytes:
 def temp_beside(target: Path, suffix: str = "") -> Path:
     """A name for writing ``target`` first (same folder, hidden, removed by the caller on failure)."""
     return target.parent / f".{target.stem}.part{suffix or target.suffix}"
+
+
+def error_reason(exc: BaseException, limit: int = 300) -> str:
+    """A one-line reason from a library's exception, for a message.
+
+    GDAL's SQLite errors repeat the whole SQL statement (``sqlite3_exec(CREATE TABLE ...) failed: disk I/O
+    error``): only what follows ``failed:`` is kept. An empty text (GDAL gives none for some failed writes)
+    becomes a hint at the usual causes."""
+    text = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)).strip()
+    if "sqlite3_exec(" in text and ") failed: " in text:
+        text = text.rsplit(") failed: ", 1)[1]
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text or "the file could not be written (disk full or not writable?)"
+

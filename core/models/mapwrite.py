@@ -275,8 +275,10 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
         raise
     except (RuntimeError, OSError) as exc:
         remove_quietly(tmp)
+        # (an OSError's text names the hidden temporary copy: its reason alone, e.g. "File too large")
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise OutputError("Could not write into the map {path}: {reason}; the map is unchanged.",
-                          code="import.write", path=str(map_path), reason=str(exc)) from None
+                          code="import.write", path=str(map_path), reason=reason) from None
     except BaseException:
         remove_quietly(tmp)
         raise

@@ -7,6 +7,14 @@ Cancel right after the n-th report). Each run ends either with
 ``CancelledError`` -- and then the target is as it was (absent, or
 byte-identical), the sources are unchanged, and no temporary file remains --
 or with the complete result (the cancel came after the last check).
+
+The operations: create a map, import survey tables, import a GPR file,
+a processing chain, the clash check, a hydraulic model import (EPANET Net3),
+a GIS layer import (OSM GeoPackage) and a share package in every export
+format (a small part of the sample district plus GPR picks; as a ``.zip`` and,
+except the two slowest, as a folder; a complete one passes
+``verify_package``). Imports and exports must stop at their next check: at
+most two more progress reports after the cancel.
 """
 
 from __future__ import annotations
@@ -23,8 +31,11 @@ from pipemap.core.progress import RecordingProgress
 
 def _cancel_everywhere(harness: Any, name: str, folder: Path, setup: Callable[[Path], Path],
                        run: Callable[[Path, RecordingProgress], Any], sources: list[Path],
-                       complete: Callable[[Path], bool]) -> int:
-    """Run ``run`` cancelled after every report; returns how many cancel points were tried."""
+                       complete: Callable[[Path], bool], late_reports: int | None = None) -> int:
+    """Run ``run`` cancelled after every report; returns how many cancel points were tried.
+
+    :param late_reports: when given, at most this many progress reports may follow the cancel request
+        (the operation stops at its next check instead of running on)."""
     probe = folder / "probe"
     probe.mkdir()
     counter = RecordingProgress()
@@ -33,22 +44,28 @@ def _cancel_everywhere(harness: Any, name: str, folder: Path, setup: Callable[[P
     assert steps >= 1, f"{name} reports no progress: it cannot be cancelled"
     src_before = {s: harness.sha256(s) for s in sources}
     cancelled = 0
+    most_late = 0
     for n in range(steps + 1):
         work = folder / f"cancel{n}"
         work.mkdir()
         target = setup(work)
         before = harness.tree_state(work)
+        progress = RecordingProgress(cancel_after=n)
         try:
-            run(target, RecordingProgress(cancel_after=n))
+            run(target, progress)
         except CancelledError:
             cancelled += 1
             assert harness.tree_state(work) == before, f"{name} cancelled after report {n} changed its output"
+            most_late = max(most_late, len(progress.fractions) - n)
+            assert late_reports is None or len(progress.fractions) - n <= late_reports, \
+                f"{name} went on for {len(progress.fractions) - n} reports after the cancel after report {n}"
         else:
             assert complete(target), f"{name} not cancelled after report {n}, but its result is incomplete"
         assert harness.leftovers(work) == [], f"{name} cancelled after report {n} left {harness.leftovers(work)}"
         assert {s: harness.sha256(s) for s in sources} == src_before, f"{name}: a source changed"
     assert cancelled >= 1, f"{name}: no cancel point stopped it"
-    harness.record_faults(f"cancel.{name}", steps + 1, cancelled=cancelled, lost=0)
+    harness.record_faults(f"cancel.{name}", steps + 1, cancelled=cancelled, lost=0,
+                          most_reports_after_cancel=most_late)
     return steps + 1
 
 
@@ -157,15 +174,92 @@ def test_cancel_clash_check(harness: Any, sample_map: tuple[Path, Any]) -> None:
     harness.record_faults("cancel.clash", n_reports + 1, cancelled=cancelled, lost=0)
 
 
-def test_cancel_export_package(harness: Any, tmp_path: Path, sample_map: tuple[Path, Any]) -> None:
-    from pipemap.core.export import model, package, profiles
+EXPORT_FORMATS = ("gpkg", "shapefile", "tables", "dxf", "epanet", "swmm", "ifc", "cityjson", "jsonfg", "las")
+#: a corner of the sample district: 82 segments and 76 points of 7 categories (every export stays quick)
+EXTENT = (537960.0, 3379960.0, 538152.0, 3380152.0)
+NETWORKS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "networks"
+
+
+@pytest.fixture(scope="module")
+def export_data(sample_map: tuple[Path, Any]) -> Any:
+    """A small part of the sample district with 30 GPR picks (for the LAS/LAZ format)."""
+    import numpy as np
+
+    from pipemap.core.export import model, profiles
+
+    rows = [{"pick_id": f"line1:{i}", "survey_id": "line1", "kind": "hyperbola", "distance_m": 0.5 * i,
+             "depth_m": 1.0 + 0.01 * i, "t0_ns": 12.0, "velocity_m_ns": 0.1, "radius_m": 0.05, "confidence": 0.8,
+             "category": "JS"} for i in range(30)]
+    xyz = np.array([[537990.0 + i, 3379990.0 + 0.5 * i, 24.0 - 0.01 * i] for i in range(30)])
+    picks = model.LayerData.from_rows("gpr_pick", model.PICK_FIELDS, rows, xyz)
+    return model.read_map(sample_map[0], profiles.load_profile("full"), extent=EXTENT, picks=picks)
+
+
+@pytest.mark.parametrize(("key", "kind"), [(k, "zip") for k in EXPORT_FORMATS] + [
+    (k, "dir") for k in EXPORT_FORMATS if k not in ("dxf", "ifc")])  # (the two slowest: their writer is the same
+# for both kinds, a .zip package is built as the folder first; 58 and 5 cancel points as .zip)
+def test_cancel_export_package(key: str, kind: str, harness: Any, tmp_path: Path, sample_map: tuple[Path, Any],
+                               export_data: Any) -> None:
+    from pipemap.core.export import package
     from pipemap.core.export.manifest import verify_package
 
     map_path, _ = sample_map
-    data = model.read_map(map_path, profiles.load_profile("full"))
 
     def run(target: Path, progress: RecordingProgress) -> Any:
-        return package.export_package(data, ["gpkg"], target, progress=progress)
+        return package.export_package(export_data, [key], target, progress=progress)
 
-    _cancel_everywhere(harness, "export_gpkg", tmp_path, lambda w: w / "share.zip", run, [map_path],
-                       lambda t: verify_package(t).ok)
+    name = "share.zip" if kind == "zip" else "share"
+    _cancel_everywhere(harness, f"export.{key}.{kind}", tmp_path, lambda w: w / name, run, [map_path],
+                       lambda t: verify_package(t).ok, late_reports=2)
+
+
+def _network(harness: Any, rel: str, folder: Path) -> Path:
+    """A copy of a shared real network file (the shared folder is read-only)."""
+    src = NETWORKS / rel
+    if not src.is_file():
+        pytest.skip(f"the shared network file {rel} is not available")
+    return harness.copy(src, folder)
+
+
+def _segments(target: Path) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM pipe_segment").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_cancel_model_import(harness: Any, tmp_path: Path) -> None:
+    from pipemap.core import mapfile
+    from pipemap.core.models import importer
+
+    net3 = _network(harness, "epanet_net3/Net3.inp", tmp_path)
+    empty = tmp_path / "local.gpkg"  # Net3 states no CRS: a map on a local grid in metres
+    mapfile.create_map(empty, 'LOCAL_CS["local grid",UNIT["metre",1]]')
+    probe = importer.import_model(harness.copy(empty, tmp_path, "count.gpkg"), net3)
+    assert probe.committed and probe.segments_written > 100
+
+    def run(target: Path, progress: RecordingProgress) -> Any:
+        return importer.import_model(target, net3, progress=progress)
+
+    _cancel_everywhere(harness, "importmodel", tmp_path, lambda w: harness.copy(empty, w, "map.gpkg"), run, [net3],
+                       lambda t: _segments(t) == probe.segments_written, late_reports=2)
+
+
+def test_cancel_layer_import(harness: Any, tmp_path: Path) -> None:
+    from pipemap.core import mapfile
+    from pipemap.core.models import layers
+
+    osm = _network(harness, "osm_helsinki_utilities_fi/helsinki_osm_utilities.gpkg", tmp_path)
+    empty = tmp_path / "map3067.gpkg"
+    mapfile.create_map(empty, "EPSG:3067")
+    probe = layers.import_layers(harness.copy(empty, tmp_path, "count.gpkg"), str(osm), mapping="osm")
+    assert probe.committed and probe.segments_written == 78
+
+    def run(target: Path, progress: RecordingProgress) -> Any:
+        return layers.import_layers(target, str(osm), mapping="osm", progress=progress)
+
+    _cancel_everywhere(harness, "importlayers", tmp_path, lambda w: harness.copy(empty, w, "map.gpkg"), run, [osm],
+                       lambda t: _segments(t) == 78, late_reports=2)

@@ -12,10 +12,18 @@ very last one. After each attempt:
 * no temporary file is left beside the target;
 * the sources (tables, radar file) are unchanged.
 
-The operations are those whose writers are stable now: create a map, import
-survey tables, upgrade a map, import a GPR file (image + SEG-Y), write a
-SEG-Y and a LAS, the import report, a checks report and a share package
-(GeoPackage format). A new writer is one more entry in ``OPS``.
+The operations: create a map, import survey tables, upgrade a map, import a
+GPR file (image + SEG-Y), write a SEG-Y and a LAS, the import report, a checks
+report, a hydraulic model import (EPANET Net3) and a GIS layer import (OSM
+GeoPackage), and a share package in every export format, as a folder and as a
+``.zip`` (``export.<format>.<dir|zip>``, a small part of the sample district
+plus GPR picks). A new writer is one more entry in ``OPS``.
+
+A share package must also name the output in its refusal (not the hidden
+temporary folder it was built in), be refused whenever the limit is clearly
+below the size of its largest file (a writer that ignores a failed write
+would otherwise report success with a truncated file), and pass
+``verify_package`` when complete.
 """
 
 from __future__ import annotations
@@ -104,15 +112,45 @@ def run(folder):
         from pipemap.core import profile_map
         target = folder / "section.json"
         return target, [], lambda: profile_map.write_figures({"depth_m": list(range(50000))}, target)
-    if op == "export":
-        from pipemap.core.export import model, package, profiles
-        target = folder / "package.zip"
+    if op.startswith("export."):
+        from pipemap.core.export import package
+        _, key, kind = op.split(".")
+        target = folder / ("share.zip" if kind == "zip" else "share")
         src = Path(fixtures["district_map"])
-        def go():
-            data = model.read_map(src, profiles.load_profile("full"))
-            return package.export_package(data, ["gpkg"], target)
-        return target, [src], go
+        return target, [src], lambda: package.export_package(export_data(), [key], target)
+    if op == "importmodel":
+        from pipemap.core.models import importer
+        target = folder / "map.gpkg"
+        if not target.exists():
+            shutil.copyfile(fixtures["local_map"], target)
+        src = Path(fixtures["net3"])
+        return target, [src], lambda: importer.import_model(target, src)
+    if op == "importlayers":
+        from pipemap.core.models import layers
+        target = folder / "map.gpkg"
+        if not target.exists():
+            shutil.copyfile(fixtures["map_3067"], target)
+        src = Path(fixtures["osm"])
+        return target, [src], lambda: layers.import_layers(target, str(src), mapping="osm")
     raise SystemExit(f"unknown op {op}")
+
+
+_DATA = []
+
+
+def export_data():
+    """A small part of the sample district (the EXTENT) with 30 GPR picks, read once."""
+    if not _DATA:
+        import numpy as np
+        from pipemap.core.export import model, profiles
+        rows = [{"pick_id": f"line1:{i}", "survey_id": "line1", "kind": "hyperbola", "distance_m": 0.5 * i,
+                 "depth_m": 1.0 + 0.01 * i, "t0_ns": 12.0, "velocity_m_ns": 0.1, "radius_m": 0.05,
+                 "confidence": 0.8, "category": "JS"} for i in range(30)]
+        xyz = np.array([[537990.0 + i, 3379990.0 + 0.5 * i, 24.0 - 0.01 * i] for i in range(30)])
+        picks = model.LayerData.from_rows("gpr_pick", model.PICK_FIELDS, rows, xyz)
+        _DATA.append(model.read_map(fixtures["district_map"], profiles.load_profile("full"),
+                                    extent=tuple(fixtures["extent"]), picks=picks))
+    return _DATA[0]
 
 
 def leftovers(folder):
@@ -159,11 +197,22 @@ for k, limit in enumerate(limits):
     record["leftovers"] = leftovers(folder) + (leftovers(target) if target.is_dir() else [])
     if record["outcome"] == "ok":
         record["complete"] = digest(target) is not None
+    if op.startswith("export."):
+        record["names_output"] = record["outcome"] != "refused" or str(target) in record["message"]
+        record["must_fail"] = limit < 0.9 * largest  # the largest file cannot be written whole
+        if record["outcome"] == "ok":
+            from pipemap.core.export.manifest import verify_package
+            record["complete"] = record["complete"] and verify_package(target).ok
     print(json.dumps(record), flush=True)
 '''
 
+EXPORT_FORMATS = ("gpkg", "shapefile", "tables", "dxf", "epanet", "swmm", "ifc", "cityjson", "jsonfg", "las")
 OPS = ["createmap", "importsurvey", "upgrade", "gprimport", "segy", "las", "report", "reconcile", "figures",
-       "checksreport", "export"]
+       "checksreport", "importmodel", "importlayers"] + [f"export.{k}.{kind}" for k in EXPORT_FORMATS
+                                                         for kind in ("dir", "zip")]
+#: a corner of the sample district: 82 segments and 76 points of 7 categories (every export stays quick)
+EXTENT = (537960.0, 3379960.0, 538152.0, 3380152.0)
+NETWORKS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "networks"
 
 
 @pytest.fixture(scope="module")
@@ -186,8 +235,24 @@ def fixtures(harness: Any, sample_map: tuple[Path, Any], empty_map: Path, tmp_pa
     con.close()
     dzt = harness.copy(harness.real("dzt/rgpr_gprdata_cube/FILE____001.DZT"), folder)
     map_path, district = sample_map
+    from pipemap.core import mapfile
+
+    local = folder / "local.gpkg"  # Net3 states no CRS: a map on a local grid in metres
+    mapfile.create_map(local, 'LOCAL_CS["local grid",UNIT["metre",1]]')
+    map_3067 = folder / "map3067.gpkg"  # the OSM extract of Helsinki, reprojected into ETRS-TM35FIN
+    mapfile.create_map(map_3067, "EPSG:3067")
     return {"empty_map": str(empty_map), "tables": str(district.tables), "v1_map": str(v1), "dzt": str(dzt),
-            "district_map": str(map_path)}
+            "district_map": str(map_path), "extent": list(EXTENT), "local_map": str(local),
+            "map_3067": str(map_3067), "net3": str(_network(harness, "epanet_net3/Net3.inp", folder)),
+            "osm": str(_network(harness, "osm_helsinki_utilities_fi/helsinki_osm_utilities.gpkg", folder))}
+
+
+def _network(harness: Any, rel: str, folder: Path) -> Path:
+    """A copy of a shared real network file (the shared folder is read-only)."""
+    src = NETWORKS / rel
+    if not src.is_file():
+        pytest.skip(f"the shared network file {rel} is not available")
+    return harness.copy(src, folder)
 
 
 @pytest.mark.parametrize("op", OPS)
@@ -204,7 +269,11 @@ def test_disk_full(op: str, harness: Any, fixtures: dict[str, str], tmp_path: Pa
             assert rec["target_unchanged"], f"{where}: refused, yet the target changed"
             assert rec["code"] and "\n" not in rec["message"].strip()
         else:
-            assert rec["complete"], f"{where}: reported success without output"
+            assert rec["complete"], f"{where}: reported success without (verified) output"
+        if op.startswith("export."):
+            assert rec["names_output"], f"{where}: the refusal does not name the output: {rec['message']}"
+            assert not rec["must_fail"] or rec["outcome"] == "refused", \
+                f"{where}: reported success although its largest file cannot have been written whole"
     refused = [r for r in records if r["outcome"] == "refused"]
     assert refused, f"{op}: no limit made the write fail: {records}"
     harness.record_faults(f"disk_full.{op}", len(records), refused=len(refused), lost=0)
