@@ -176,6 +176,49 @@ def _zip_folder(folder: Path, target: Path) -> None:
                 zf.write(p, p.relative_to(folder).as_posix())
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's process: alive)
+        return True
+    return True
+
+
+def recover_replaced(output: str | os.PathLike[str]) -> list[str]:
+    """Finish a folder replacement that a killed export left half done (see :func:`_replace`).
+
+    Replacing a folder package moves the old one aside to ``.NAME.old-PID`` first. An export killed right
+    after that left the user's previous package hidden there and nothing at ``NAME``: it is moved back. One
+    killed while removing the old package after the new one was in place left its remains: they are removed.
+    Only for exports that are no longer running (``PID``), never through a symbolic link.
+
+    :returns: "restored" / "removed" for each backup handled.
+    """
+    out = Path(output).absolute()
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.old-(\d+)$")
+    done: list[str] = []
+    try:
+        entries = sorted(out.parent.iterdir())
+    except OSError:
+        return done
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if not m or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if not stat.S_ISDIR(entry.lstat().st_mode):
+                continue
+            if not os.path.lexists(out):
+                os.replace(entry, out)
+                done.append("restored")
+            else:
+                shutil.rmtree(entry)
+                done.append("removed")
+    return done
+
+
 def _replace(tmp: Path, out: Path) -> None:
     """Move the finished ``tmp`` (file or folder) to ``out``, replacing an old package only now."""
     if not out.exists():
@@ -208,6 +251,9 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
         raise InputError("Choose at least one export format.", code="export.no_format")
     specs = [fmt.spec(k) for k in keys]
     out = Path(output).absolute()  # the writers' files are checked against it as resolved paths
+    if "restored" in recover_replaced(out):
+        progress.warning(f"The previous package {out.name} was found set aside by an export that was stopped "
+                         "while replacing it; it was put back.")
     _check_target(out, overwrite)
     stale = clean_stale_parts(out)
     if stale:
@@ -292,4 +338,4 @@ def export_package(data: MapData, formats: Sequence[str], output: str | os.PathL
         raise
 
 
-__all__ = ["export_package", "ExportResult", "CancelledError", "clean_stale_parts"]
+__all__ = ["export_package", "ExportResult", "CancelledError", "clean_stale_parts", "recover_replaced"]

@@ -391,3 +391,46 @@ def test_stale_export_temporaries_are_removed(tmp_path: Path, sample_map: tuple[
     package.export_package(data, ["epanet"], work / "share")
     assert not (work / ".share.part-abcd1234").exists()
     assert all(os.path.lexists(p) for p in kept if p.name != ".share.part-abcd1234")
+
+
+def test_folder_replacement_stopped_halfway_is_finished(tmp_path: Path, sample_map: tuple[Path, Any]) -> None:
+    """Replacing a folder package moves the old one aside (``.NAME.old-PID``) before the new one takes its
+    place. Killed between the two, the user's previous package is hidden and NAME is missing: the next export
+    of NAME puts it back (and, not asked to overwrite, leaves it as it was). Killed while the old one was being
+    removed, its remains are removed. A backup of a running export (live PID) is left alone."""
+    import hashlib
+    import subprocess
+
+    from pipemap.core.export import model, package, profiles
+    from pipemap.core.progress import RecordingProgress
+
+    data = model.read_map(sample_map[0], profiles.load_profile("full"), extent=EXTENT)
+    work = tmp_path / "work"
+    work.mkdir()
+    first = package.export_package(data, ["epanet"], work / "share")
+
+    def digest(folder: Path) -> dict[str, str]:
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = digest(first.path)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    aside = work / f".share.old-{dead.pid}"
+    os.replace(first.path, aside)  # the state a kill between the two renames leaves
+    live = work / f".share.old-{os.getppid()}"  # (a running process: pytest's parent)
+    live.mkdir()
+    progress = RecordingProgress()
+    with pytest.raises(Exception) as refused:
+        package.export_package(data, ["epanet"], work / "share", progress=progress)
+    assert getattr(refused.value, "code", "") == "export.exists"
+    assert digest(work / "share") == before and not aside.exists()
+    assert any("put back" in w for w in progress.warnings)
+    assert live.is_dir()
+    # a kill while removing the old package (the new one in place): its remains go at the next export
+    remains = work / f".share.old-{dead.pid}"
+    (remains / "epanet").mkdir(parents=True)
+    (remains / "epanet" / "half.inp").write_text("[TITLE]\n", encoding="utf-8")
+    again = package.export_package(data, ["epanet"], work / "share", overwrite=True)
+    assert not remains.exists() and digest(again.path).keys() == before.keys()
+    assert live.is_dir()
