@@ -10,57 +10,18 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pytest
+from pipemap_test_workbench import click, grab_png, wait_for
+from pipemap_test_workbench import wait_idle as _wait_idle
 
-pytestmark = pytest.mark.qgis
-
-
-# --- helpers (test side only: bounded waits while QGIS's tasks run) -----------------------------------------
-def wait_for(condition, timeout: float = 90.0, what: str = "condition") -> None:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
+pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("pipemap_settings_restored")]
+wait_idle = partial(_wait_idle, timeout=90.0)  # this module's bound on a panel task (shared default: 120 s)
 
 
-def wait_idle(dock, timeout: float = 90.0) -> None:
-    wait_for(lambda: not dock.runner.is_busy(), timeout, "the panel's task")
-
-
-def click(button) -> None:
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    assert button.isEnabled() and button.isVisible(), button.text()
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-def save_screenshot(widget, path: Path, size=None) -> np.ndarray:
-    """Grab a widget to PNG and return its pixels (H x W x 3)."""
-    from qgis.PyQt.QtCore import QCoreApplication
-    from qgis.PyQt.QtGui import QImage
-
-    if size is not None:
-        widget.resize(*size)
-    widget.show()
-    QCoreApplication.processEvents()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = widget.grab()
-    assert pixmap.save(str(path), "PNG"), path
-    image = pixmap.toImage().convertToFormat(QImage.Format_RGB888)
-    ptr = image.constBits()
-    ptr.setsize(image.byteCount())
-    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
+# --- helpers ----------------------------------------------------------------------------------------------------
 def features(path: str) -> list:
     from qgis.core import QgsVectorLayer
 
@@ -70,45 +31,6 @@ def features(path: str) -> list:
 
 
 # --- fixtures --------------------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def pipemap_settings_restored():
-    """The panel remembers choices in QgsSettings under pipemap/: leave the test profile as it was."""
-    from qgis.core import QgsSettings
-
-    ini = Path(QgsSettings().fileName())
-    before = ini.read_bytes() if ini.is_file() else None
-    yield
-    settings = QgsSettings()
-    settings.remove("pipemap")
-    settings.sync()
-    if before is not None:
-        ini.write_bytes(before)
-
-
-@pytest.fixture
-def canvas(qgis_iface):
-    from qgis.core import QgsCoordinateReferenceSystem
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    c = qgis_iface.mapCanvas()
-    c.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
-    qgis_iface.mainWindow().show()  # the canvas sizes its map only when shown
-    c.resize(800, 600)
-    c.show()
-    QCoreApplication.processEvents()
-    return c
-
-
-@pytest.fixture
-def dock(pipemap_plugin, qgis_new_project, canvas):
-    d = pipemap_plugin.show_workbench()
-    assert d is not None
-    d.setFloating(True)  # pytest-qgis's stand-in main window is never shown: float the panel to see it
-    d.resize(460, 980)
-    d.show()
-    return d
-
-
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
     from pipemap.core import sample_district
@@ -217,10 +139,10 @@ def test_create_import_check_from_the_panel(dock, district, tmp_path, output_dir
     assert {checks.check_name("clash"), checks.check_name("cover")} <= names
 
     dock.show_section(checks)
-    pixels = save_screenshot(dock, output_dir / "screenshots" / "workbench_checks.png", (460, 980))
+    pixels = grab_png(dock, output_dir / "screenshots" / "workbench_checks.png", (460, 980))
     assert pixels.std() > 0, "the panel screenshot is blank"
     dock.show_section(dock.map_section)
-    pixels = save_screenshot(dock, output_dir / "screenshots" / "workbench_map.png", (460, 980))
+    pixels = grab_png(dock, output_dir / "screenshots" / "workbench_map.png", (460, 980))
     assert pixels.std() > 0
 
 
@@ -477,18 +399,18 @@ def test_sharing_section_follows_the_export_algorithm(dock, district, tmp_path, 
         item.setCheckState(Qt.Checked if item.text() == formats[0] else Qt.Unchecked)
     sharing.folder_edit.setFilePath(str(tmp_path / "share"))
     click(sharing.export_button)
-    wait_idle(dock, 180)
+    wait_idle(dock, timeout=180)
     assert sharing.package and Path(sharing.package).exists()
     assert sharing.manifest, "the manifest was shown"
     manifest = json.loads((Path(sharing.package) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest == sharing.manifest
     assert "Profile:" in sharing.summary.text()
     assert sharing.manifest_tree.topLevelItemCount() > 0
-    pixels = save_screenshot(dock, output_dir / "screenshots" / "workbench_sharing.png", (460, 980))
+    pixels = grab_png(dock, output_dir / "screenshots" / "workbench_sharing.png", (460, 980))
     assert pixels.std() > 0
     if QgsApplication.processingRegistry().algorithmById("pipemap:verifyexport") is not None:
         click(sharing.verify_button)
-        wait_idle(dock, 120)
+        wait_idle(dock, timeout=120)
         assert "Verified" in sharing.summary.text()
 
 

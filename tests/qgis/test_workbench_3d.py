@@ -4,66 +4,17 @@ ground with the DEM seen through, shown in the panel (needs OpenGL: Xvfb + Mesa 
 from __future__ import annotations
 
 import os
-import time
+from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pytest
+from pipemap_test_workbench import click, grab_png, show_panel
+from pipemap_test_workbench import wait_idle as _wait_idle
 
-pytestmark = pytest.mark.qgis
+pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("pipemap_settings_restored")]
+wait_idle = partial(_wait_idle, timeout=180.0)  # building and rendering the 3D scene takes a while
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def wait_idle(dock, timeout: float = 180.0) -> None:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    deadline = time.monotonic() + timeout
-    while dock.runner.is_busy():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the panel's task")
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-
-
-def click(button) -> None:
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    assert button.isEnabled() and button.isVisible(), button.text()
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-def grab_png(widget, path: Path, size=None) -> np.ndarray:
-    from qgis.PyQt.QtCore import QCoreApplication
-    from qgis.PyQt.QtGui import QImage
-
-    if size is not None:
-        widget.resize(*size)
-    widget.show()
-    QCoreApplication.processEvents()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = widget.grab()
-    assert pixmap.save(str(path), "PNG"), path
-    image = pixmap.toImage().convertToFormat(QImage.Format_RGB888)
-    ptr = image.constBits()
-    ptr.setsize(image.byteCount())
-    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
-@pytest.fixture(autouse=True)
-def pipemap_settings_restored():
-    from qgis.core import QgsSettings
-
-    ini = Path(QgsSettings().fileName())
-    before = ini.read_bytes() if ini.is_file() else None
-    yield
-    settings = QgsSettings()
-    settings.remove("pipemap")
-    settings.sync()
-    if before is not None:
-        ini.write_bytes(before)
 
 
 @pytest.fixture
@@ -82,10 +33,7 @@ def test_render_a_below_ground_view_from_the_panel(gl, pipemap_plugin, qgis_new_
     from qgis.core import QgsProject
 
     map_path, district = imported_district
-    dock = pipemap_plugin.show_workbench()
-    dock.setFloating(True)
-    dock.resize(460, 980)
-    dock.show()
+    dock = show_panel(pipemap_plugin)  # as the `dock` fixture, but without its canvas set-up
     dock.show_section(dock.map_section)
     dock.map_section.path_edit.setFilePath(str(map_path))
     click(dock.map_section.open_button)

@@ -7,71 +7,16 @@ drawn on both and reviewed, the decisions are stored in the map.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pipemap_test_workbench import click, grab_png, wait_idle
 
-pytestmark = pytest.mark.qgis
+pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("pipemap_settings_restored")]
 
 LINE = np.array([[538055.0, 3379950.0], [538055.0, 3380050.0]])  # 100 m north across the street grid
 SPACING = 0.05  # synth.survey_across_map's trace spacing
-
-
-def wait_for(condition, timeout: float = 90.0, what: str = "condition") -> None:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-
-
-def wait_idle(dock, timeout: float = 120.0) -> None:
-    wait_for(lambda: not dock.runner.is_busy(), timeout, "the panel's task")
-
-
-def click(button) -> None:
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    assert button.isEnabled() and button.isVisible(), button.text()
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-def grab_png(widget, path: Path, size=None) -> np.ndarray:
-    from qgis.PyQt.QtCore import QCoreApplication
-    from qgis.PyQt.QtGui import QImage
-
-    if size is not None:
-        widget.resize(*size)
-    widget.show()
-    QCoreApplication.processEvents()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = widget.grab()
-    assert pixmap.save(str(path), "PNG"), path
-    image = pixmap.toImage().convertToFormat(QImage.Format_RGB888)
-    ptr = image.constBits()
-    ptr.setsize(image.byteCount())
-    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
-@pytest.fixture(autouse=True)
-def pipemap_settings_restored():
-    from qgis.core import QgsSettings
-
-    ini = Path(QgsSettings().fileName())
-    before = ini.read_bytes() if ini.is_file() else None
-    yield
-    settings = QgsSettings()
-    settings.remove("pipemap")
-    settings.sync()
-    if before is not None:
-        ini.write_bytes(before)
 
 
 @pytest.fixture(scope="module")
@@ -88,24 +33,6 @@ def survey(tmp_path_factory):
     segy, truth, crossings = synth.district_survey_file(str(m), str(d.dem), LINE, str(folder / "survey.sgy"),
                                                        "EPSG:4547", seed=5)
     return {"map": m, "dem": d.dem, "segy": Path(segy), "truth": truth}
-
-
-@pytest.fixture
-def dock(pipemap_plugin, qgis_new_project, qgis_iface):
-    from qgis.core import QgsCoordinateReferenceSystem
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    canvas = qgis_iface.mapCanvas()
-    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
-    qgis_iface.mainWindow().show()  # the canvas sizes its map only when shown
-    canvas.resize(800, 600)
-    canvas.show()
-    QCoreApplication.processEvents()
-    d = pipemap_plugin.show_workbench()
-    d.setFloating(True)
-    d.resize(460, 980)
-    d.show()
-    return d
 
 
 def open_survey(dock, survey) -> None:

@@ -9,125 +9,15 @@ with ``core.network.topology``; the response sheet is a one-page PDF.
 
 from __future__ import annotations
 
-import time
+from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pytest
+from pipemap_test_workbench import click, click_map, scroll_to_top, wait_for, wait_idle
+from pipemap_test_workbench import grab_png as _grab_png
 
-pytestmark = pytest.mark.qgis
-
-
-def wait_for(condition, timeout: float = 90.0, what: str = "condition") -> None:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-
-
-def wait_idle(dock, timeout: float = 120.0) -> None:
-    wait_for(lambda: not dock.runner.is_busy(), timeout, "the panel's task")
-
-
-def click(button) -> None:
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    assert button.isEnabled() and button.isVisible(), button.text()
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-def click_map(canvas, x: float, y: float) -> None:
-    """A left click on the map canvas at a map position (canvas CRS), as the mouse does it."""
-    from qgis.core import QgsPointXY
-    from qgis.PyQt.QtCore import QPoint, Qt
-    from qgis.PyQt.QtTest import QTest
-
-    pixel = canvas.getCoordinateTransform().transform(QgsPointXY(x, y))
-    QTest.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(int(round(pixel.x())),
-                                                                              int(round(pixel.y()))))
-
-
-def scroll_to_top(widget) -> None:
-    """Scroll the panel page holding ``widget`` back to its top (a click below may have scrolled it)."""
-    from qgis.PyQt.QtWidgets import QScrollArea
-
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    if parent is not None:
-        parent.verticalScrollBar().setValue(0)
-
-
-def grab_png(widget, path: Path, size=None) -> np.ndarray:
-    from qgis.PyQt.QtCore import QCoreApplication
-    from qgis.PyQt.QtGui import QImage
-
-    if size is not None:
-        widget.resize(*size)
-    widget.show()
-    for _ in range(5):  # word-wrapped labels settle their height in a second layout pass
-        QCoreApplication.processEvents()
-        time.sleep(0.02)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = widget.grab()
-    assert pixmap.save(str(path), "PNG"), path
-    image = pixmap.toImage().convertToFormat(QImage.Format_RGB888)
-    ptr = image.constBits()
-    ptr.setsize(image.byteCount())
-    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
-@pytest.fixture(autouse=True)
-def flashes_finished(qgis_iface):
-    """Zoom-and-flash leaves a rubber band on the canvas for about a second: let it end before the
-    next test counts the canvas items."""
-    yield
-    from qgis.gui import QgsRubberBand
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    scene = qgis_iface.mapCanvas().scene()
-    deadline = time.monotonic() + 5.0
-    while any(isinstance(i, QgsRubberBand) for i in scene.items()) and time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        time.sleep(0.02)
-
-
-@pytest.fixture(autouse=True)
-def pipemap_settings_restored():
-    from qgis.core import QgsSettings
-
-    ini = Path(QgsSettings().fileName())
-    before = ini.read_bytes() if ini.is_file() else None
-    yield
-    settings = QgsSettings()
-    settings.remove("pipemap")
-    settings.sync()
-    if before is not None:
-        ini.write_bytes(before)
-
-
-@pytest.fixture
-def dock(pipemap_plugin, qgis_new_project, qgis_iface):
-    from qgis.core import QgsCoordinateReferenceSystem
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    canvas = qgis_iface.mapCanvas()
-    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
-    qgis_iface.mainWindow().show()  # the canvas sizes its map only when shown
-    canvas.resize(800, 600)
-    canvas.show()
-    QCoreApplication.processEvents()
-    d = pipemap_plugin.show_workbench()
-    d.setFloating(True)
-    d.resize(460, 980)
-    d.show()
-    return d
+pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("flashes_finished", "pipemap_settings_restored")]
+grab_png = partial(_grab_png, passes=5)  # the panel's word-wrapped labels need a few layout passes
 
 
 @pytest.fixture(scope="module")

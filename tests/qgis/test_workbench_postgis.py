@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from pipemap_test_workbench import click, wait_idle
 
-pytestmark = pytest.mark.qgis
+pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("pipemap_settings_restored")]
 
 
 def _support():
@@ -30,39 +30,6 @@ def _support():
 support = _support()
 
 
-def wait_idle(dock, timeout: float = 120.0) -> None:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    deadline = time.monotonic() + timeout
-    while dock.runner.is_busy():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the panel's task")
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-
-
-def click(button) -> None:
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    assert button.isEnabled() and button.isVisible(), button.text()
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-@pytest.fixture(autouse=True)
-def pipemap_settings_restored():
-    from qgis.core import QgsSettings
-
-    ini = Path(QgsSettings().fileName())
-    before = ini.read_bytes() if ini.is_file() else None
-    yield
-    settings = QgsSettings()
-    settings.remove("pipemap")
-    settings.sync()
-    if before is not None:
-        ini.write_bytes(before)
-
-
 @pytest.fixture
 def service(tmp_path, monkeypatch):
     """The test database as a pg_service entry (the credentials live in the service file, as users keep them)."""
@@ -70,24 +37,6 @@ def service(tmp_path, monkeypatch):
     path = support.write_service_file(tmp_path / "pg_service.conf", "pipemap_wb", params)
     monkeypatch.setenv("PGSERVICEFILE", str(path))
     return "pipemap_wb", params
-
-
-@pytest.fixture
-def dock(pipemap_plugin, qgis_new_project, qgis_iface):
-    from qgis.core import QgsCoordinateReferenceSystem
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    canvas = qgis_iface.mapCanvas()
-    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
-    qgis_iface.mainWindow().show()
-    canvas.resize(800, 600)
-    canvas.show()
-    QCoreApplication.processEvents()
-    d = pipemap_plugin.show_workbench()
-    d.setFloating(True)
-    d.resize(460, 980)
-    d.show()
-    return d
 
 
 def test_a_postgis_map_from_the_map_section(dock, service, imported_district, tmp_path, qgis_iface,

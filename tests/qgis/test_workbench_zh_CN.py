@@ -9,85 +9,22 @@ English until then; the test checks texts that are translated in the shipped ``.
 
 from __future__ import annotations
 
-import time
+from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pytest
+from pipemap_test_workbench import click, prepare_canvas, scroll_to_top, show_panel, wait_for
+from pipemap_test_workbench import grab_png as _grab_png
 
-pytestmark = pytest.mark.qgis
+pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("flashes_finished")]
+grab_png = partial(_grab_png, passes=5)  # the panel's word-wrapped labels need a few layout passes
 
 ROOT = Path(__file__).resolve().parents[2]
 QM = ROOT / "i18n" / "pipemap_zh_CN.qm"
 
 
-def wait_for(condition, timeout: float = 90.0, what: str = "condition") -> None:
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-
-
-def click(button) -> None:
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    assert button.isEnabled() and button.isVisible(), button.text()
-    QTest.mouseClick(button, Qt.LeftButton)
-
-
-def scroll_to_top(widget) -> None:
-    """Scroll the panel page holding ``widget`` back to its top (a click below may have scrolled it)."""
-    from qgis.PyQt.QtWidgets import QScrollArea
-
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    if parent is not None:
-        parent.verticalScrollBar().setValue(0)
-
-
-def grab_png(widget, path: Path, size=None) -> np.ndarray:
-    from qgis.PyQt.QtCore import QCoreApplication
-    from qgis.PyQt.QtGui import QImage
-
-    if size is not None:
-        widget.resize(*size)
-    widget.show()
-    for _ in range(5):  # word-wrapped labels settle their height in a second layout pass
-        QCoreApplication.processEvents()
-        time.sleep(0.02)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = widget.grab()
-    assert pixmap.save(str(path), "PNG"), path
-    image = pixmap.toImage().convertToFormat(QImage.Format_RGB888)
-    ptr = image.constBits()
-    ptr.setsize(image.byteCount())
-    rows = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
 def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-@pytest.fixture(autouse=True)
-def flashes_finished(qgis_iface):
-    """Zoom-and-flash leaves a rubber band on the canvas for about a second: let it end before the
-    next test counts the canvas items."""
-    yield
-    from qgis.gui import QgsRubberBand
-    from qgis.PyQt.QtCore import QCoreApplication
-
-    scene = qgis_iface.mapCanvas().scene()
-    deadline = time.monotonic() + 5.0
-    while any(isinstance(i, QgsRubberBand) for i in scene.items()) and time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -103,15 +40,13 @@ def reference():
 
 
 @pytest.fixture
-def zh_dock(qgis_iface, qgis_processing, qgis_new_project, reference):
-    """The plugin started under the zh_CN interface locale, its panel shown; every setting restored after."""
-    from qgis.core import QgsCoordinateReferenceSystem, QgsSettings
-    from qgis.PyQt.QtCore import QCoreApplication
+def zh_dock(qgis_iface, qgis_processing, qgis_new_project, reference, pipemap_settings_restored):
+    """The plugin started under the zh_CN interface locale, its panel shown; every setting restored after
+    (the locale here, the rest by ``pipemap_settings_restored``)."""
+    from qgis.core import QgsSettings
 
     import pipemap
 
-    ini = Path(QgsSettings().fileName())
-    before = ini.read_bytes() if ini.is_file() else None
     settings = QgsSettings()
     settings.setValue("locale/overrideFlag", True)
     settings.setValue("locale/userLocale", "zh_CN")
@@ -119,26 +54,14 @@ def zh_dock(qgis_iface, qgis_processing, qgis_new_project, reference):
     plugin.initProcessing()
     plugin.initGui()
     try:
-        canvas = qgis_iface.mapCanvas()
-        canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4547"))
-        qgis_iface.mainWindow().show()
-        canvas.resize(800, 600)
-        canvas.show()
-        QCoreApplication.processEvents()
-        dock = plugin.show_workbench()
-        dock.setFloating(True)
-        dock.resize(460, 980)
-        dock.show()
-        yield dock, plugin
+        prepare_canvas(qgis_iface)
+        yield show_panel(plugin), plugin
     finally:
         plugin.unload()
         settings = QgsSettings()
         settings.remove("locale/overrideFlag")
         settings.remove("locale/userLocale")
-        settings.remove("pipemap")
         settings.sync()
-        if before is not None:
-            ini.write_bytes(before)
 
 
 def test_the_panel_in_chinese_with_screenshots(zh_dock, reference, imported_district, output_dir):
