@@ -454,8 +454,8 @@ class PipeMapDock(QgsDockWidget):
         if self.map_is_postgis():
             if postgis_ok:
                 return True
-            self.push(self.tr("This needs a GeoPackage map: a PostGIS map works in the Map, Checks and Sharing "
-                              "sections (or transfer it to a GeoPackage with pipemap:transfer)."), Qgis.Warning)
+            self.push(self.tr("This needs a GeoPackage map: a PostGIS map works in the Map, Checks, Network and "
+                              "Sharing sections (or transfer it to a GeoPackage with pipemap:transfer)."), Qgis.Warning)
             return False
         if self.map_path and Path(self.map_path).is_file():
             return True

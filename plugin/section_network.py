@@ -8,6 +8,11 @@ thread: an isolation or a trace on prepared graphs takes milliseconds on the sam
 well under a second on a million segments. A map that changed on disk since it was read (an
 import, say) is read again first; the click is answered when that is done.
 
+A PostGIS map (opened in the Map section) is read the same way, through psycopg2. Whether others
+changed it cannot be seen cheaply on every click, so its networks are read when the map opens, again
+after each run of the workbench that ends well (it may have written the map), when the tolerance
+changes, and on demand (the "read again" link in the section's status line).
+
 The isolation is drawn on the map in memory layers of a "PipeMap network" group (isolated segments
 wide blue, segments losing supply wide yellow, operations numbered in order of travel, hydrants out
 of service, the failure, the hazard circle for gas) and listed in the panel; a valve marked as
@@ -38,6 +43,7 @@ from qgis.core import (
     QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsPointXY,
+    QgsProcessingException,
     QgsProject,
     QgsRendererCategory,
     QgsTask,
@@ -130,7 +136,7 @@ class TaskProgress:
         pass
 
 
-def load_networks(path: str, tolerance: float, task: QgsTask | None = None) -> dict[str, Any]:
+def load_networks(path: Any, tolerance: float, task: QgsTask | None = None) -> dict[str, Any]:
     """Every category's graph of a map, the pressure networks prepared for isolation (runs in a
     task: no widgets, no project access)."""
     from ..core.network import graph as core_graph
@@ -170,6 +176,8 @@ class NetworkSection(QWidget):
         self.graphs: dict[str, Any] | None = None
         self.graphs_key: tuple[Any, ...] | None = None
         self.graphs_seconds = 0.0
+        self.pg_generation = 0  #: bumped to read a PostGIS map again (its changes are not seen otherwise)
+        self.pg_crs = ""  #: the CRS a PostGIS map records (for when the project has no layer of it)
         self.load_task: FunctionTask | None = None
         self.loading_key: tuple[Any, ...] | None = None
         self.load_error = ""
@@ -189,6 +197,7 @@ class NetworkSection(QWidget):
 
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.status.linkActivated.connect(lambda _link: self.read_again())
         layout.addWidget(self.status)
 
         # --- isolation --------------------------------------------------------------------------
@@ -380,9 +389,25 @@ class NetworkSection(QWidget):
 
     def _key(self) -> tuple[Any, ...] | None:
         path = self.dock.map_path
+        if path and self.dock.map_is_postgis():
+            return (path, ("postgis", self.pg_generation), round(self.tolerance_spin.value(), 6))
         if not path or not Path(path).is_file():
             return None
         return (path, map_stamp(path), round(self.tolerance_spin.value(), 6))
+
+    def read_again(self) -> None:
+        """Read the open map's networks again (a PostGIS map: others may have changed it)."""
+        self.pg_generation += 1
+        self.ensure_graphs()
+
+    def map_crs(self) -> QgsCoordinateReferenceSystem:
+        """The open map's CRS: the workbench's (its project layer), or what a PostGIS map records."""
+        if self.dock.map_is_postgis() and self.dock.map_layer("pipe_segment") is None and self.pg_crs:
+            crs = QgsCoordinateReferenceSystem(self.pg_crs)
+            if not crs.isValid():
+                crs = QgsCoordinateReferenceSystem.fromWkt(self.pg_crs)
+            return crs
+        return self.dock.map_crs()
 
     def ensure_graphs(self, then: Callable[[], Any] | None = None) -> bool:
         """Call ``then`` with the open map's graphs: at once when they are current, else when the
@@ -405,14 +430,30 @@ class NetworkSection(QWidget):
         self._drop_task()
         path, _, tolerance = key
         started = time.monotonic()
+        source: Any = path
+        name = Path(path).name
+        if self.dock.map_is_postgis():
+            name = self.dock.map_name()
+            try:  # the QGIS authentication config is expanded here, on the main thread
+                from ..processing.pgmap import parse, resolve
 
-        def done(ok: bool, graphs: Any, error: str) -> None:
+                source = resolve(parse(path))
+            except PipeMapError as exc:
+                self._load_failed(error_text(exc))
+                return
+            except QgsProcessingException as exc:
+                self._load_failed(exc.message())
+                return
+
+        def done(ok: bool, loaded: Any, error: str) -> None:
             if task is not self.load_task:
                 return  # a load that was replaced or dropped (another map, plugin unload)
             self.load_task = None
             self.loading_key = None
+            graphs, crs_text = loaded if ok and loaded is not None else (None, "")
             if ok and graphs is not None:
                 self.graphs = graphs
+                self.pg_crs = crs_text
                 self.graphs_key = key
                 self.graphs_seconds = time.monotonic() - started
                 self.load_error = ""
@@ -421,17 +462,18 @@ class NetworkSection(QWidget):
                 for call in pending:  # at once; or after reading again, when the map changed meanwhile
                     self.ensure_graphs(call)
                 return
-            self.graphs = None
-            self.graphs_key = None
-            self.pending.clear()
-            self.load_error = error or self.tr("cancelled")
-            self._show_status()
-            if error:
-                self.dock.push(self.tr("The networks of the map could not be read: {error}").format(error=error),
-                               Qgis.Warning)
+            self._load_failed(error)
 
-        title = self.tr("PipeMap: reading the networks of {name}").format(name=Path(path).name)
-        task = FunctionTask(title, lambda t: load_networks(path, tolerance, t), done)
+        def run(t: QgsTask) -> tuple[dict[str, Any], str]:
+            graphs = load_networks(source, tolerance, t)
+            if not isinstance(source, str):  # a PostGIS map: its CRS, for when the project has no layer of it
+                from ..core.network.pgread import map_crs_text
+
+                return graphs, map_crs_text(source)
+            return graphs, ""
+
+        title = self.tr("PipeMap: reading the networks of {name}").format(name=name)
+        task = FunctionTask(title, run, done)
         self.load_task = task
         self.loading_key = key
         self.load_error = ""
@@ -439,6 +481,16 @@ class NetworkSection(QWidget):
         from qgis.core import QgsApplication
 
         QgsApplication.taskManager().addTask(task)
+
+    def _load_failed(self, error: str) -> None:
+        self.graphs = None
+        self.graphs_key = None
+        self.pending.clear()
+        self.load_error = error or self.tr("cancelled")
+        self._show_status()
+        if error:
+            self.dock.push(self.tr("The networks of the map could not be read: {error}").format(error=error),
+                           Qgis.Warning)
 
     def _drop_task(self) -> None:
         task = self.load_task
@@ -462,7 +514,10 @@ class NetworkSection(QWidget):
         self._show_status()
 
     def _job_finished(self, label: str, ok: bool) -> None:
-        """A run of the panel may have changed the map (an import): read its networks again now."""
+        """A run of the panel may have changed the map (an import): read its networks again now (a
+        PostGIS map's changes cannot be seen: it is read again after every run that ended well)."""
+        if ok and self.dock.map_is_postgis():
+            self.pg_generation += 1
         if ok and self.graphs is not None and self.graphs_key is not None and self.graphs_key != self._key():
             self.ensure_graphs()
 
@@ -470,11 +525,9 @@ class NetworkSection(QWidget):
         self.status.setToolTip("")
         if not self.dock.map_path:
             text = self.tr("Open a map (Map section) to use the network tools.")
-        elif self.dock.map_is_postgis():
-            text = self.tr("The network tools read a GeoPackage map; this map is in PostGIS (pipemap:transfer copies "
-                           "it to a GeoPackage).")
         elif self.load_task is not None:
-            text = self.tr("Reading the networks of the map…")
+            text = self.tr("Reading the networks of the PostGIS map…") if self.dock.map_is_postgis() \
+                else self.tr("Reading the networks of the map…")
         elif self.graphs is not None:
             locale = QLocale()
             total = sum(g.n_edges for g in self.graphs.values())
@@ -484,6 +537,9 @@ class NetworkSection(QWidget):
             self.status.setToolTip("\n".join(self.tr("{category}: {n} segments, {k} nodes").format(
                 category=c, n=locale.toString(g.n_edges), k=locale.toString(g.n_nodes))
                 for c, g in self.graphs.items()))
+            if self.dock.map_is_postgis():
+                text += " " + self.tr("Edits others make to the PostGIS map show after you <a href=\"reload\">read "
+                                      "it again</a>.")
         elif self.load_error:
             text = self.tr("The networks were not read ({error}).").format(error=self.load_error)
         else:
@@ -500,12 +556,12 @@ class NetworkSection(QWidget):
         settings.put("network/stop_valves", self.stop_valves.isChecked())
 
     def map_point(self, canvas_point: QgsPointXY) -> QgsPointXY:
-        geom = self.dock.from_canvas(QgsGeometry.fromPointXY(canvas_point), self.dock.map_crs())
+        geom = self.dock.from_canvas(QgsGeometry.fromPointXY(canvas_point), self.map_crs())
         return geom.asPoint()
 
     def isolate_clicked(self, canvas_point: QgsPointXY) -> None:
         """The Isolate tool: a failure at the clicked point."""
-        if not self.dock.need_map():
+        if not self.dock.need_map(postgis_ok=True):
             return
         self.dock.show_section(self)
         self._remember()
@@ -560,7 +616,7 @@ class NetworkSection(QWidget):
         layer = self.customers_combo.currentLayer()
         if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
             return None
-        crs = self.dock.map_crs()
+        crs = self.map_crs()
         key = (layer.id(), layer.featureCount(), layer.crs().toWkt(), crs.toWkt())
         if self._customers_cache is not None and self._customers_cache[0] == key:
             return self._customers_cache[1]
@@ -689,7 +745,7 @@ class NetworkSection(QWidget):
         if self.result is None or not 0 <= row < len(self.result.operations):
             return
         o = self.result.operations[row]
-        self.dock.zoom_and_flash([QgsGeometry.fromPointXY(QgsPointXY(o.x, o.y))], self.dock.map_crs(),
+        self.dock.zoom_and_flash([QgsGeometry.fromPointXY(QgsPointXY(o.x, o.y))], self.map_crs(),
                                  min_size=60.0)
 
     def zoom_to_result(self) -> None:
@@ -708,7 +764,7 @@ class NetworkSection(QWidget):
         (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
         from qgis.core import QgsRectangle
 
-        self.dock.zoom_to(QgsRectangle(x0, y0, x1, y1), self.dock.map_crs(), margin=0.15)
+        self.dock.zoom_to(QgsRectangle(x0, y0, x1, y1), self.map_crs(), margin=0.15)
 
     # --- the response sheet --------------------------------------------------------------------------
     def sheet_params(self) -> dict[str, Any] | None:
@@ -717,7 +773,7 @@ class NetworkSection(QWidget):
             return None
         from qgis.core import QgsReferencedPointXY
 
-        crs = self.dock.map_crs()
+        crs = self.map_crs()
         x, y = self.failure
         failure: Any = f"{x!r},{y!r} [{crs.authid()}]" if crs.authid() else QgsReferencedPointXY(QgsPointXY(x, y), crs)
         params: dict[str, Any] = {
@@ -763,7 +819,7 @@ class NetworkSection(QWidget):
     # --- trace -----------------------------------------------------------------------------------------
     def trace_clicked(self, canvas_point: QgsPointXY) -> None:
         """The Trace tool: trace from the pipe nearest to the click."""
-        if not self.dock.need_map():
+        if not self.dock.need_map(postgis_ok=True):
             return
         self.dock.show_section(self)
         self._remember()
@@ -810,7 +866,7 @@ class NetworkSection(QWidget):
         if isinstance(layer, QgsVectorLayer) and layer.isValid():
             layer.dataProvider().truncate()
             return layer
-        crs = self.dock.map_crs()
+        crs = self.map_crs()
         authid = crs.authid()
         layer = QgsVectorLayer(uri + (f"&crs={authid}" if authid else ""), title, "memory")
         if not authid:
@@ -976,7 +1032,7 @@ class NetworkSection(QWidget):
 
     # --- topology ----------------------------------------------------------------------------------------
     def run_topology(self) -> bool:
-        if not self.dock.need_map():
+        if not self.dock.need_map(postgis_ok=True):
             return False
         self._remember()
         params = {"MAP": self.dock.map_path, "TOLERANCE": self.tolerance_spin.value(),

@@ -1,5 +1,8 @@
 """A network graph per category of the integrated map, in flat arrays.
 
+The map is a GeoPackage (read through OGR) or a PostGIS map (``service=... schema=...``, read with
+psycopg2 by :mod:`.pgread`); both give the same tables in the same (fid) order.
+
 Segments of one category (``pipe_segment``) are the edges; their end vertices, snapped together
 within a tolerance (default 0.01 m, in plan), are the nodes. Points of the same category
 (``pipe_point``) that lie on a node (within the same tolerance) give the node its type: valve,
@@ -329,11 +332,31 @@ def _category_filter(categories: Iterable[str] | None) -> str | None:
     return "category IN (" + ", ".join(f"'{c}'" for c in cats) + ")" if cats else None
 
 
-def read_map(path: str | os.PathLike[str], categories: Iterable[str] | None = None) -> tuple[SegmentTable,
-                                                                                               PointTable]:
-    """The segments (lines of at least two vertices) and points of a map, optionally of some categories."""
+def is_postgis(source: Any) -> bool:
+    """True when ``source`` names a PostGIS map (a :class:`core.pg.connect.PgMap` or a map string such as
+    ``service=NAME schema=NAME``) rather than a GeoPackage file."""
+    from ..pg.connect import PgMap, is_postgis_map
+
+    return isinstance(source, PgMap) or is_postgis_map(source)
+
+
+def read_map(path: Any, categories: Iterable[str] | None = None) -> tuple[SegmentTable, PointTable]:
+    """The segments (lines of at least two vertices) and points of a map, optionally of some categories.
+
+    :param path: a GeoPackage map, or a PostGIS map (a ``PgMap`` or a map string: read with
+        :mod:`.pgread`, in the same order, so the graphs are the same).
+    """
+    categories = None if categories is None else list(categories)
     where = _category_filter(categories)
-    seg = _read_layer(path, "pipe_segment", _SEG_TEXT, _SEG_REAL, where)
+    if is_postgis(path):
+        from . import pgread
+
+        cats = sorted({str(c).strip().upper() for c in categories if str(c).strip()}) \
+            if categories is not None and where is not None else None
+        seg, pts = pgread.read_layers(path, (_SEG_TEXT, _SEG_REAL), (_PT_TEXT, ()), cats)
+    else:
+        seg = _read_layer(path, "pipe_segment", _SEG_TEXT, _SEG_REAL, where)
+        pts = _read_layer(path, "pipe_point", _PT_TEXT, (), where)
     counts = seg["_counts"]
     line = counts >= 2
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -349,7 +372,6 @@ def read_map(path: str | os.PathLike[str], categories: Iterable[str] | None = No
     segments = SegmentTable(seg["seg_id"], np.char.upper(seg["category"].astype(str)).astype(object), seg["_xyz"],
                             offsets, np.where(box, np.nan, dn), inner, seg["status"], seg["road"],
                             seg["subcategory"])
-    pts = _read_layer(path, "pipe_point", _PT_TEXT, (), where)
     xyz = pts["_xyz"]
     first = np.concatenate([[0], np.cumsum(pts["_counts"])[:-1]]).astype(np.int64) if len(pts["_counts"]) \
         else np.zeros(0, dtype=np.int64)
@@ -699,9 +721,10 @@ def build_graphs(segments: SegmentTable, points: PointTable | None = None, categ
     return out
 
 
-def load_graphs(path: str | os.PathLike[str], categories: Iterable[str] | None = None, tolerance: float = 0.01,
+def load_graphs(path: Any, categories: Iterable[str] | None = None, tolerance: float = 0.01,
                 in_service_only: bool = True, progress: Progress | None = None) -> dict[str, Graph]:
-    """Read a map and build the graph of each category (or of the ones given)."""
+    """Read a map (a GeoPackage, or a PostGIS map: see :func:`read_map`) and build the graph of each
+    category (or of the ones given)."""
     cats = None if categories is None else [c for c in categories if str(c).strip()]
     segments, points = read_map(path, cats or None)
     return build_graphs(segments, points, cats or None, tolerance, in_service_only, progress)

@@ -1,4 +1,6 @@
-"""``pipemap:checksreport`` -- one report (HTML, and PDF through a print layout) of the check findings."""
+"""``pipemap:checksreport`` -- one report (HTML, and PDF through a print layout) of the check findings.
+
+``MAP`` (the backdrop's pipes and the pipes named by findings) is a GeoPackage map or a PostGIS map."""
 
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ from ...core.errors import CancelledError
 from ...core.version import __version__
 from .. import report as qreport
 from ..base import PipeMapAlgorithm, user_locale
+from ..pgmap import MapParameter, is_postgis_map, parse, resolve
+from . import check_pg
 from .build_3d import map_crs
 
 #: the id field of the map's pipe_segment layer, and the findings' fields that name pipes
@@ -96,8 +100,8 @@ class ChecksReportAlgorithm(PipeMapAlgorithm):
                             (self.EXCAVATION, self.tr("Excavation findings (output of excavationcheck)"))):
             self.addParameter(QgsProcessingParameterVectorLayer(name, label, [QgsProcessing.TypeVector],
                                                                 optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            self.MAP, self.tr("Integrated map (GeoPackage; its pipes are the map backdrop)"),
+        self.addParameter(MapParameter(
+            self.MAP, self.tr("Integrated map (GeoPackage or PostGIS map; its pipes are the map backdrop)"),
             QgsProcessingParameterFile.File, fileFilter="GeoPackage (*.gpkg)", optional=True))
         self.addParameter(QgsProcessingParameterVectorLayer(
             self.PIPES, self.tr("Pipes for the map backdrop (when there is no MAP)"), [QgsProcessing.TypeVectorLine],
@@ -145,7 +149,12 @@ class ChecksReportAlgorithm(PipeMapAlgorithm):
 
     def _backdrop(self, parameters: dict[str, Any], context: Any,
                   feedback: Any) -> tuple[list[QgsVectorLayer], str, QgsCoordinateReferenceSystem]:
-        map_path = self.parameterAsFile(parameters, self.MAP, context) if parameters.get(self.MAP) else ""
+        raw = parameters.get(self.MAP)
+        if isinstance(raw, str) and is_postgis_map(raw):
+            if parameters.get(self.PIPES):
+                feedback.reportError(self.tr("MAP is given: its pipes are the backdrop and PIPES is ignored."), False)
+            return self._postgis_backdrop(raw)
+        map_path = self.parameterAsFile(parameters, self.MAP, context) if raw else ""
         if map_path:
             if parameters.get(self.PIPES):
                 feedback.reportError(self.tr("MAP is given: its pipes are the backdrop and PIPES is ignored."), False)
@@ -174,6 +183,26 @@ class ChecksReportAlgorithm(PipeMapAlgorithm):
             except ValueError as exc:
                 raise QgsProcessingException(str(exc)) from None
         return [], "", QgsCoordinateReferenceSystem()
+
+    def _postgis_backdrop(self, raw: str) -> tuple[list[QgsVectorLayer], str, QgsCoordinateReferenceSystem]:
+        """The pipe_segment layer of a PostGIS map (through the postgres provider, in memory only) as the
+        backdrop; the report names the map without its password."""
+        from ...core.pg import mapdb
+
+        pgmap = resolve(parse(raw))
+        info = mapdb.read_map_info(pgmap)  # a map that cannot be reached stops here, named without its password
+        name = check_pg.PgMapText(pgmap, info.srid)
+        try:
+            layer = check_pg.map_pipes_layer(name)
+        except ValueError:
+            raise QgsProcessingException(self.tr(
+                "The PostGIS map {map} has no readable pipe_segment layer.").format(map=pgmap.display())) from None
+        crs = layer.crs()
+        if not crs.isValid():
+            crs = QgsCoordinateReferenceSystem(info.metadata.get("crs_authid") or "")
+        if not crs.isValid():
+            crs = QgsCoordinateReferenceSystem.fromWkt(info.metadata.get("crs_wkt", ""))
+        return [layer], name, crs
 
     def _outputs(self, parameters: dict[str, Any], context: Any) -> tuple[str, str]:
         html_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)

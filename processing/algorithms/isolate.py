@@ -4,7 +4,6 @@ one-page response sheet."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,7 @@ from qgis.core import (
 from ...core.network import isolate as core_isolate
 from ...core.network.graph import PRESSURE
 from ...core.network.sheet import sheet_content
+from ...core.pg.connect import PgMap
 from ..base import PipeMapAlgorithm, add_feature, error_text, finish_sink, user_locale
 from . import network_common as nc
 
@@ -118,7 +118,7 @@ class IsolateAlgorithm(PipeMapAlgorithm):
         map_path, crs = nc.map_and_crs(self, parameters, context)
         cat = CATEGORY_CHOICES[self.parameterAsEnum(parameters, self.CATEGORY, context)]
         pt = self.parameterAsPoint(parameters, self.FAILURE, context, crs)
-        graphs = nc.load(self, parameters, context, feedback, [cat] if cat else sorted(PRESSURE))
+        graphs = nc.load(self, parameters, context, feedback, [cat] if cat else sorted(PRESSURE), source=map_path)
         search = self.parameterAsDouble(parameters, nc.SEARCH_DISTANCE, context)
         result = core_isolate.isolate_at(
             graphs, pt.x(), pt.y(), cat or None, nc.ids_parameter(self, parameters, self.FAILED_VALVES, context),
@@ -163,10 +163,20 @@ class IsolateAlgorithm(PipeMapAlgorithm):
         if sheet:
             from .. import response_sheet
 
-            content = sheet_content(result, graph, {"map": Path(map_path).name,
+            content = sheet_content(result, graph, {"map": nc.map_name(map_path),
                                                     "created": datetime.datetime.now().strftime("%Y-%m-%d %H:%M")},
                                     user_locale(), notes=notes)
-            response_sheet.response_sheet_pdf(sheet, content, graph, result, map_path, crs, zone_geom)
+            try:
+                # a PostGIS map's pipes are drawn through GDAL's PostgreSQL driver (nc.ogr_source)
+                response_sheet.response_sheet_pdf(sheet, content, graph, result, nc.ogr_source(map_path), crs,
+                                                  zone_geom)
+            except ValueError:
+                if not isinstance(map_path, PgMap):
+                    raise
+                # the pipes could not be drawn; the error names the PG: source (password and all): not shown
+                raise QgsProcessingException(self.tr(
+                    "The response sheet cannot draw the pipes of the map {map}.").format(
+                        map=nc.map_name(map_path))) from None
             out[self.SHEET] = sheet
         feedback.setProgress(100)
         counts = result.customers.counts() if result.customers is not None else {"affected": 0, "in_hazard": 0}

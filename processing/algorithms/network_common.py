@@ -1,8 +1,13 @@
 """Shared parts of the network algorithms (``topologycheck``, ``trace``, ``isolate``): the map and
-tolerance parameters, loading the graphs, and writing segments and nodes of a graph to sinks."""
+tolerance parameters, loading the graphs, and writing segments and nodes of a graph to sinks.
+
+``MAP`` is a GeoPackage map or a PostGIS map (``service=NAME schema=NAME``, or a QGIS data-source URI
+with ``schema=``; a QGIS authentication config is expanded here, as the checks do): the graphs are the
+same either way (:func:`core.network.graph.read_map`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -24,7 +29,9 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 from ...core.checks.pipes import require_projected
 from ...core.network import graph as core_graph
+from ...core.pg.connect import PgMap
 from ..base import FeedbackProgress, add_feature, finish_sink
+from ..pgmap import MapParameter, is_postgis_map, parse, resolve
 from .build_3d import map_crs
 
 MAP = "MAP"
@@ -43,8 +50,10 @@ def tr(text: str) -> str:
 
 
 def add_map_parameters(alg: Any) -> None:
-    alg.addParameter(QgsProcessingParameterFile(
-        MAP, tr("Integrated map (GeoPackage)"), QgsProcessingParameterFile.File, fileFilter="GeoPackage (*.gpkg)"))
+    # a GeoPackage file or a PostGIS map string (service=NAME schema=NAME, or a QGIS data-source URI)
+    alg.addParameter(MapParameter(
+        MAP, tr("Integrated map (GeoPackage or PostGIS map)"), QgsProcessingParameterFile.File,
+        fileFilter="GeoPackage (*.gpkg)"))
 
 
 def add_tolerance_parameters(alg: Any, search: bool = False) -> None:
@@ -57,22 +66,71 @@ def add_tolerance_parameters(alg: Any, search: bool = False) -> None:
             QgsProcessingParameterNumber.Double, defaultValue=50.0, minValue=0.0))
 
 
-def map_and_crs(alg: Any, parameters: dict[str, Any], context: Any) -> tuple[str, QgsCoordinateReferenceSystem]:
-    """The map path and its CRS (which must be in metres)."""
+def map_source(alg: Any, parameters: dict[str, Any], context: Any) -> str | PgMap:
+    """The map ``MAP`` names: a GeoPackage path, or a PostGIS map (its QGIS authentication config, if any,
+    expanded: never logged nor returned as an output)."""
+    raw = parameters.get(MAP)
+    if isinstance(raw, str) and is_postgis_map(raw):
+        return resolve(parse(raw))
     path = alg.parameterAsFile(parameters, MAP, context)
     if not path:
         raise QgsProcessingException(tr("Give the integrated map (MAP)."))
-    crs = map_crs(path)
+    return path
+
+
+def crs_of(source: str | PgMap) -> QgsCoordinateReferenceSystem:
+    """The CRS a map records in its metadata (a GeoPackage's or a PostGIS map's)."""
+    if not isinstance(source, PgMap):
+        return map_crs(source)
+    from ...core.pg import mapdb
+
+    meta = mapdb.read_metadata(source)
+    crs = QgsCoordinateReferenceSystem(meta.get("crs_authid") or "")
+    if not crs.isValid():
+        crs = QgsCoordinateReferenceSystem.fromWkt(meta.get("crs_wkt", ""))
+    return crs
+
+
+def map_name(source: str | PgMap) -> str:
+    """The map for people: a GeoPackage's file name, a PostGIS map's string without its password."""
+    return source.display() if isinstance(source, PgMap) else Path(source).name
+
+
+def ogr_source(source: str | PgMap) -> str:
+    """A source QGIS's ``ogr`` provider opens the map's layers from (``<source>|layername=pipe_segment``): the
+    GeoPackage path, or for a PostGIS map a GDAL ``PG:`` string restricted to the map's schema (``schemas=``:
+    GDAL then names its tables without the schema). It may hold the password: only for layers drawn in
+    memory (the response sheet's map), never shown, logged or saved."""
+    if not isinstance(source, PgMap):
+        return source
+
+    def quoted(value: str) -> str:
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    parts = [f"{k}={quoted(v)}" for k, v in source.params]
+    parts.append(f"schemas={quoted(source.schema)}")
+    return "PG:" + " ".join(parts)
+
+
+def map_and_crs(alg: Any, parameters: dict[str, Any], context: Any) -> tuple[str | PgMap, QgsCoordinateReferenceSystem]:
+    """The map (a GeoPackage path or a :class:`PgMap`) and its CRS (which must be in metres). A PostGIS map
+    that cannot be reached or is not a map stops here, with a message naming it without its password."""
+    source = map_source(alg, parameters, context)
+    crs = crs_of(source)
     if crs.isValid():
         require_projected(crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WKT1_GDAL))
-    return path, crs
+    return source, crs
 
 
 def load(alg: Any, parameters: dict[str, Any], context: Any, feedback: Any, categories: Iterable[str] | None,
-         start: float = 0.0, span: float = 30.0) -> dict[str, core_graph.Graph]:
-    path = alg.parameterAsFile(parameters, MAP, context)
+         start: float = 0.0, span: float = 30.0, source: str | PgMap | None = None) -> dict[str, core_graph.Graph]:
+    """The graphs of the map (``source`` from :func:`map_and_crs`, else read from ``MAP``)."""
+    if source is None:
+        source = map_source(alg, parameters, context)
     tol = alg.parameterAsDouble(parameters, TOLERANCE, context)
-    graphs = core_graph.load_graphs(path, categories, tol, progress=FeedbackProgress(feedback, start, span))
+    if isinstance(source, PgMap):
+        feedback.pushInfo(tr("Reading the networks of the PostGIS map {map}.").format(map=source.display()))
+    graphs = core_graph.load_graphs(source, categories, tol, progress=FeedbackProgress(feedback, start, span))
     feedback.pushInfo(tr("Networks read: {what}.").format(what=", ".join(
         f"{c} {g.n_edges} segments / {g.n_nodes} nodes" for c, g in graphs.items()) or tr("none")))
     return graphs

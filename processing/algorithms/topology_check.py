@@ -60,11 +60,11 @@ class TopologyCheckAlgorithm(PipeMapAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, label))
 
     def execute(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> dict[str, Any]:
-        _, crs = nc.map_and_crs(self, parameters, context)
+        source, crs = nc.map_and_crs(self, parameters, context)
         chosen = self.parameterAsEnums(parameters, self.CATEGORIES, context) \
             if parameters.get(self.CATEGORIES) not in (None, "", []) else []
         cats = [CATEGORY_CODES[i] for i in chosen] if chosen else None
-        graphs = nc.load(self, parameters, context, feedback, cats)
+        graphs = nc.load(self, parameters, context, feedback, cats, source=source)
         if not graphs:
             feedback.reportError(self.tr("The map has no segments of the chosen categories: nothing was checked."),
                                  False)

@@ -69,14 +69,14 @@ class TraceAlgorithm(PipeMapAlgorithm):
         self.addOutput(QgsProcessingOutputString("CATEGORY_USED", self.tr("Category traced")))
 
     def execute(self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: Any) -> dict[str, Any]:
-        _, crs = nc.map_and_crs(self, parameters, context)
+        source, crs = nc.map_and_crs(self, parameters, context)
         cat = CATEGORY_CHOICES[self.parameterAsEnum(parameters, self.CATEGORY, context)]
         start_id = (self.parameterAsString(parameters, self.START_ID, context) or "").strip() \
             if parameters.get(self.START_ID) else ""
         has_point = parameters.get(self.START) not in (None, "")
         if not start_id and not has_point:
             raise QgsProcessingException(self.tr("Give a START point or a START_ID (segment id or point number)."))
-        graphs = nc.load(self, parameters, context, feedback, [cat] if cat else None)
+        graphs = nc.load(self, parameters, context, feedback, [cat] if cat else None, source=source)
         edge = node = None
         graph = None
         if start_id:
