@@ -254,11 +254,28 @@ class PipeMapDock(QgsDockWidget):
         layer = self.map_layer("pipe_segment")
         if layer is not None:
             return layer.crs()
+        if self.map_path and self.map_is_postgis():  # no project layer of it: the CRS the map records
+            return self.postgis_crs()
         if self.map_path:
             from ..processing.algorithms.build_3d import map_crs
 
             return map_crs(self.map_path)
         return QgsCoordinateReferenceSystem()
+
+    def postgis_crs(self) -> QgsCoordinateReferenceSystem:
+        """The CRS the open PostGIS map records (invalid when it cannot be read: the caller says what is
+        missing)."""
+        text = self.network_section.pg_crs
+        if not text:
+            try:
+                from ..core.network.pgread import map_crs_text
+                from ..processing.pgmap import parse, resolve
+
+                text = map_crs_text(resolve(parse(self.map_path)))
+            except Exception:  # noqa: BLE001 - unreachable map, bad credentials: no CRS
+                return QgsCoordinateReferenceSystem()
+        crs = QgsCoordinateReferenceSystem(text)
+        return crs if crs.isValid() else QgsCoordinateReferenceSystem.fromWkt(text)
 
     def map_layer(self, table: str) -> QgsVectorLayer | None:
         """The project layer showing a table of the open map, if any."""

@@ -71,6 +71,11 @@ def test_a_postgis_map_from_the_map_section(dock, service, imported_district, tm
     seg = dock.map_layer("pipe_segment")
     assert seg.featureCount() == district.n_segments
     assert seg.crs().authid() == "EPSG:4547" and dock.map_crs().authid() == "EPSG:4547"
+    # without a project layer of the map, its CRS is what the map records
+    layer_ids = dict(dock.postgis_layers)
+    dock.postgis_layers.clear()
+    assert dock.map_layer("pipe_segment") is None and dock.map_crs().authid() == "EPSG:4547"
+    dock.postgis_layers.update(layer_ids)
 
     # the clearance check runs in the database and finds what the same check finds on the GeoPackage map
     checks = dock.checks_section
@@ -98,10 +103,11 @@ def test_a_postgis_map_from_the_map_section(dock, service, imported_district, tm
         wait_idle(dock, 180)
         assert sharing.package and (Path(sharing.package) / "manifest.json").is_file(), dock.runner.last_log
 
-    # a section that reads a GeoPackage says so
+    # the Network section reads the PostGIS map (its status names it and offers to read it again) ...
     bar = qgis_iface.messageBar()
     bar.clear_messages()
     assert "PostGIS" in dock.network_section.status.text()
+    # ... and a section that reads only a GeoPackage (profiles) says so
     dock.profiles_section.from_edit.setText("YS1")
     dock.profiles_section.to_edit.setText("YS9")
     assert dock.profiles_section.run_profile() is False
