@@ -110,9 +110,13 @@ def sheet_extent(graph: Graph, result: IsolationResult, hazard: QgsGeometry | No
 
 
 def response_sheet_pdf(path: str | os.PathLike[str], content: SheetContent, graph: Graph, result: IsolationResult,
-                       map_path: str, crs: QgsCoordinateReferenceSystem, hazard: QgsGeometry | None = None,
-                       footer: Sequence[str] = ()) -> Path:
-    """Write the sheet (one A4 page) to ``path`` through a temporary file beside it."""
+                       map_path: str | QgsVectorLayer, crs: QgsCoordinateReferenceSystem,
+                       hazard: QgsGeometry | None = None, footer: Sequence[str] = ()) -> Path:
+    """Write the sheet (one A4 page) to ``path`` through a temporary file beside it.
+
+    :param map_path: the GeoPackage map, or its pipe_segment layer (a PostGIS map's, through the postgres
+        provider).
+    """
     flow = report._Flow(content.title)
     flow.text(content.title, size=13, bold=True, gap=2)
     flow.text("\n".join(f"{k}: {v}" for k, v in content.facts), size=8, gap=3)
@@ -124,7 +128,7 @@ def response_sheet_pdf(path: str | os.PathLike[str], content: SheetContent, grap
     layers = []
     if hazard is not None:
         layers += report.highlight_layers(hazard, crs, dashed=True)
-    pipes = report.map_pipes_layer(map_path)
+    pipes = map_path if isinstance(map_path, QgsVectorLayer) else report.map_pipes_layer(map_path)
     pipes.setSubsetString(f"category = '{graph.category}'")  # the network concerned only
     layers += [_failure_layer(result, crs), _operations_layer(result, crs), pipes,
                _lines_layer(graph, result.isolated_edges, crs, ISOLATED_COLOUR, "isolated"),

@@ -167,13 +167,15 @@ class IsolateAlgorithm(PipeMapAlgorithm):
                                                     "created": datetime.datetime.now().strftime("%Y-%m-%d %H:%M")},
                                     user_locale(), notes=notes)
             try:
-                # a PostGIS map's pipes are drawn through GDAL's PostgreSQL driver (nc.ogr_source)
-                response_sheet.response_sheet_pdf(sheet, content, graph, result, nc.ogr_source(map_path), crs,
-                                                  zone_geom)
+                pipes: Any = map_path
+                if isinstance(map_path, PgMap):  # its pipes through the postgres provider, as the checks' reports
+                    from .check_pg import PgMapText, map_pipes_layer
+
+                    pipes = map_pipes_layer(PgMapText(map_path, crs.postgisSrid()))
+                response_sheet.response_sheet_pdf(sheet, content, graph, result, pipes, crs, zone_geom)
             except ValueError:
                 if not isinstance(map_path, PgMap):
                     raise
-                # the pipes could not be drawn; the error names the PG: source (password and all): not shown
                 raise QgsProcessingException(self.tr(
                     "The response sheet cannot draw the pipes of the map {map}.").format(
                         map=nc.map_name(map_path))) from None

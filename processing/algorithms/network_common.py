@@ -96,22 +96,6 @@ def map_name(source: str | PgMap) -> str:
     return source.display() if isinstance(source, PgMap) else Path(source).name
 
 
-def ogr_source(source: str | PgMap) -> str:
-    """A source QGIS's ``ogr`` provider opens the map's layers from (``<source>|layername=pipe_segment``): the
-    GeoPackage path, or for a PostGIS map a GDAL ``PG:`` string restricted to the map's schema (``schemas=``:
-    GDAL then names its tables without the schema). It may hold the password: only for layers drawn in
-    memory (the response sheet's map), never shown, logged or saved."""
-    if not isinstance(source, PgMap):
-        return source
-
-    def quoted(value: str) -> str:
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-    parts = [f"{k}={quoted(v)}" for k, v in source.params]
-    parts.append(f"schemas={quoted(source.schema)}")
-    return "PG:" + " ".join(parts)
-
-
 def map_and_crs(alg: Any, parameters: dict[str, Any], context: Any) -> tuple[str | PgMap, QgsCoordinateReferenceSystem]:
     """The map (a GeoPackage path or a :class:`PgMap`) and its CRS (which must be in metres). A PostGIS map
     that cannot be reached or is not a map stops here, with a message naming it without its password."""
