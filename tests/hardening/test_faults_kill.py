@@ -32,6 +32,7 @@ import contextlib
 import hashlib
 import json
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -50,9 +51,15 @@ from pathlib import Path
 from pipemap.core.progress import NullProgress
 
 
+def emit(text):
+    """One line in one write(): a run killed by SIGKILL never leaves half a line (print() writes the text and
+    the newline separately)."""
+    os.write(1, (text + "\n").encode())
+
+
 class Printing(NullProgress):
     def report(self, fraction, message=""):
-        print(f"P {fraction:.4f}", flush=True)
+        emit(f"P {fraction:.4f}")
 
 
 def export_data(fixtures):
@@ -71,7 +78,7 @@ def export_data(fixtures):
 def run(work, op, fixtures, data):
     from pipemap.core import mapfile
     progress = Printing()
-    print("S", flush=True)
+    emit("S")
     t0 = time.perf_counter()
     if op == "createmap":
         mapfile.create_map(work / "target.gpkg", "EPSG:4547", overwrite=True, progress=progress)
@@ -93,7 +100,7 @@ def run(work, op, fixtures, data):
                                progress=progress)
     else:
         raise SystemExit(f"unknown op {op}")
-    print(f"T {time.perf_counter() - t0:.4f}", flush=True)
+    emit(f"T {time.perf_counter() - t0:.4f}")
 
 
 if __name__ == "__main__":
@@ -107,14 +114,17 @@ if __name__ == "__main__":
     import ezdxf, ifcopenshell, laspy  # noqa: F401,E401
     for key in formats.KEYS:
         formats.writer(key)
-    print("READY", flush=True)
-    for line in sys.stdin:
-        work, op = line.rstrip("\n").split("\t")
+    emit("READY")
+    while True:
+        line = sys.stdin.buffer.readline()  # (unbuffered by line: nothing read ahead, nothing inherited)
+        if not line:
+            break
+        seq, work, op = line.decode().rstrip("\n").split("\t")
         pid = os.fork()
         if pid == 0:  # the run: a process of its own, killed by the test
             code = 0
             try:
-                print(f"PID {os.getpid()}", flush=True)
+                emit(f"PID {seq} {os.getpid()}")
                 run(Path(work), op, fixtures, data)
             except BaseException:
                 traceback.print_exc()
@@ -123,7 +133,7 @@ if __name__ == "__main__":
             sys.stderr.flush()
             os._exit(code)
         _, status = os.waitpid(pid, 0)
-        print(f"EXIT {status}", flush=True)
+        emit(f"\nEXIT {seq} {status}")  # (a new line first: the run may have been killed mid-line)
 '''
 
 EXPORT_FORMATS = ("gpkg", "shapefile", "tables", "dxf", "epanet", "swmm", "ifc", "cityjson", "jsonfg", "las")
@@ -162,16 +172,33 @@ class Server:
         prelude = f"import sys\nsys.path.insert(0, {str(harness.link_dir)!r})\n"
         self.log = log
         self.err = open(log, "w", encoding="utf-8")  # (a file: a pipe nobody reads could fill up)
+        self.seen: list[str] = []
+        self.buf = b""
+        self.seq = 0
         self.proc = subprocess.Popen([sys.executable, "-P", "-c", prelude + SERVER, json.dumps(fixtures)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, text=True,
                                      env=dict(os.environ, PYTHONUNBUFFERED="1"), start_new_session=True)
         self._expect("READY")
 
+    #: no line from the child for this long is a hang: the test fails, naming what it saw last
+    LINE_TIMEOUT_S = 120.0
+
     def _line(self) -> str:
+        """The child's next output line, read from its pipe directly (no buffer that select() cannot see)."""
         assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"the child ended: {self.log.read_text(encoding='utf-8')[-3000:]}")
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buf:
+            ready, _, _ = select.select([fd], [], [], self.LINE_TIMEOUT_S)
+            if not ready:
+                raise AssertionError(f"no line from the child for {self.LINE_TIMEOUT_S} s; last lines: "
+                                     f"{self.seen[-20:]}; its stderr: {self.log.read_text(encoding='utf-8')[-3000:]}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise AssertionError(f"the child ended: {self.log.read_text(encoding='utf-8')[-3000:]}")
+            self.buf += chunk
+        raw, self.buf = self.buf.split(b"\n", 1)
+        line = raw.decode("utf-8", "replace")
+        self.seen.append(line)
         return line
 
     def _expect(self, prefix: str) -> str:
@@ -186,11 +213,12 @@ class Server:
         ``kill_at_line``: SIGKILL when that progress line arrives; ``kill_after_s``: SIGKILL that long after
         the operation started."""
         assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{work}\t{op}\n")
+        self.seq += 1
+        self.proc.stdin.write(f"{self.seq}\t{work}\t{op}\n")
         self.proc.stdin.flush()
-        pid = int(self._expect("PID ").split()[1])
+        pid = int(self._expect(f"PID {self.seq} ").split()[2])
         lines, seconds, killed = 0, -1.0, False
-        while not (line := self._line()).startswith("EXIT "):
+        while not (line := self._line()).startswith(f"EXIT {self.seq} "):
             if killed:
                 continue
             if line.startswith("S") and kill_after_s is not None:
@@ -204,7 +232,7 @@ class Server:
             if killed:
                 with contextlib.suppress(ProcessLookupError):  # (it may have finished: the server reaps it)
                     os.kill(pid, signal.SIGKILL)
-        status = int(line.split()[1])
+        status = int(line.split()[2])
         if kill_at_line is None and kill_after_s is None:
             assert status == 0, f"{op} failed without a fault: {self.log.read_text(encoding='utf-8')[-3000:]}"
         return status, lines, seconds
