@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from ..progress import Progress
-from .records import Converted, Issue
+from .records import Converted, Issue, MapPoint, MapSegment
 
 #: what an EPANET node elevation means (ELEVATION_MEANS, in this order)
 ELEVATION_MEANINGS = ("ground", "centre", "top")
@@ -104,8 +104,17 @@ def check_area(crs_text: str, conv: Converted, explicit: bool, file: str) -> Non
                                  "one.", file, None, "CRS"))
 
 
-def reproject(source: str, target_wkt: str, conv: Converted) -> None:
-    """Transform every coordinate (and problem location) from ``source`` into the map's CRS."""
+def reproject(source: str, target_wkt: str, conv: Converted, path: str = "") -> None:
+    """Transform every coordinate (and problem location) from ``source`` into the map's CRS.
+
+    Features whose coordinates cannot be transformed (outside the CRS's domain: infinite or NaN
+    results) are left out with an error issue each.
+
+    :param path: the input file, for messages.
+    :raises InputError: no transformation exists between the two CRSs (e.g. a local grid and a
+        projected CRS).
+    """
+    from ..errors import InputError
     from ..gdalutil import spatial_reference
 
     src = spatial_reference(source)
@@ -113,16 +122,22 @@ def reproject(source: str, target_wkt: str, conv: Converted) -> None:
     if src.IsSame(dst):
         return
     from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError, ProjError
 
-    tr = Transformer.from_crs(CRS.from_wkt(src.ExportToWkt(["FORMAT=WKT2_2019"])),
-                              CRS.from_wkt(dst.ExportToWkt(["FORMAT=WKT2_2019"])), always_xy=True)
+    try:
+        tr = Transformer.from_crs(CRS.from_wkt(src.ExportToWkt(["FORMAT=WKT2_2019"])),
+                                  CRS.from_wkt(dst.ExportToWkt(["FORMAT=WKT2_2019"])), always_xy=True)
+    except (CRSError, ProjError) as exc:
+        raise InputError("The coordinates of {path} cannot be transformed from {source} into the map's CRS: "
+                         "{reason}. Give the data's CRS.", code="crs.transform", path=path or "the input",
+                         source=src.GetName() or source[:80], reason=str(exc).strip()[:200]) from None
     if conv.points:
-        xs, ys = tr.transform([p.x for p in conv.points], [p.y for p in conv.points])
+        xs, ys = tr.transform([p.x for p in conv.points], [p.y for p in conv.points], errcheck=False)
         for p, x, y in zip(conv.points, xs, ys):
             p.x, p.y = float(x), float(y)
     flat = [(x, y) for s in conv.segments for x, y, _ in s.xyz]
     if flat:
-        xs, ys = tr.transform([a for a, _ in flat], [b for _, b in flat])
+        xs, ys = tr.transform([a for a, _ in flat], [b for _, b in flat], errcheck=False)
         k = 0
         for s in conv.segments:
             n = len(s.xyz)
@@ -130,9 +145,23 @@ def reproject(source: str, target_wkt: str, conv: Converted) -> None:
             k += n
     located = [i for i in conv.issues if i.x is not None and i.y is not None]
     if located:
-        xs, ys = tr.transform([i.x for i in located], [i.y for i in located])
+        xs, ys = tr.transform([i.x for i in located], [i.y for i in located], errcheck=False)
         for i, x, y in zip(located, xs, ys):
-            i.x, i.y = float(x), float(y)
+            i.x, i.y = (float(x), float(y)) if math.isfinite(x) and math.isfinite(y) else (None, None)
+
+    def finite(rec: MapPoint | MapSegment) -> bool:
+        xy = [(rec.x, rec.y)] if isinstance(rec, MapPoint) else [(x, y) for x, y, _ in rec.xyz]
+        return all(math.isfinite(x) and math.isfinite(y) for x, y in xy)
+
+    lost = [r.source_id for r in [*conv.points, *conv.segments] if not finite(r)]
+    if lost:  # the CRS cannot be right for these data: stop the import (an error about the whole file)
+        conv.points = [p for p in conv.points if finite(p)]
+        conv.segments = [s for s in conv.segments if finite(s)]
+        conv.skip("coordinates that cannot be transformed", len(lost))
+        conv.issues.append(Issue("error", "crs.transform",
+                                 f"{len(lost)} feature(s) (e.g. {', '.join(lost[:3])}) lie outside what "
+                                 f"{src.GetName() or 'the CRS'} can transform into the map's CRS: the CRS does not "
+                                 "fit the data; nothing was imported.", path, None, "CRS"))
 
 
 class SubProgress:

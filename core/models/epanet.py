@@ -37,7 +37,7 @@ import numpy as np
 
 from . import validate
 from .common import ModelOptions, midpoint, plan_length, polyline_z
-from .inp import InpFile, Row, epanet_units, number
+from .inp import InpFile, Row, epanet_units, number, position
 from .records import NAN, Converted, Issue, MapPoint, MapSegment
 
 NODE_CODES = {"junction": (None, None), "tank": ("appurtenance", "water_tower"),
@@ -95,13 +95,24 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
                                     ref=name))
                 continue
             nodes[name] = _Node(name, kind, elev, row)
+    unusable: set[str] = set()
     for row in inp.rows("COORDINATES"):
         node = nodes.get(row.tokens[0])
-        x, y = number(row.get(1)), number(row.get(2))
-        if node is not None and x is not None and y is not None:
-            node.xy = (x * scale, y * scale)
+        if node is None:
+            continue
+        xy = position(row, scale)
+        if xy is None:
+            unusable.add(node.name)
+            issues.append(Issue("error", "node.bad_coordinates",
+                                f"Node {node.name} has unusable coordinates ('{row.get(1)[:40]}', "
+                                f"'{row.get(2)[:40]}'); it and its links are left out.", file, row.line, "COORDINATES",
+                                ref=node.name))
+        else:
+            node.xy = xy
     for node in nodes.values():
-        if node.xy is None:
+        if node.xy is None and node.name in unusable:
+            conv.skip("node without coordinates")
+        elif node.xy is None:
             issues.append(Issue("error", "node.no_coordinates",
                                 f"Node {node.name} has no [COORDINATES]; it and its links are left out.", file,
                                 node.row.line, "COORDINATES", ref=node.name))
@@ -110,9 +121,13 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
                          if n.kind == "junction"), file, "Elevation", issues, units.length_name, f)
     vertices: dict[str, list[tuple[float, float]]] = {}
     for row in inp.rows("VERTICES"):
-        x, y = number(row.get(1)), number(row.get(2))
-        if x is not None and y is not None:
-            vertices.setdefault(row.tokens[0], []).append((x * scale, y * scale))
+        xy = position(row, scale)
+        if xy is not None:
+            vertices.setdefault(row.tokens[0], []).append(xy)
+        else:
+            issues.append(Issue("warning", "link.bad_vertex", f"Link {row.tokens[0]}: a vertex with unusable "
+                                f"coordinates ('{row.get(1)[:40]}', '{row.get(2)[:40]}') is left out.", file, row.line,
+                                "VERTICES", ref=row.tokens[0]))
 
     seen_links: dict[str, int] = {}
 

@@ -21,10 +21,13 @@ from ..progress import NullProgress, Progress, check_cancel
 from . import epanet, mapwrite, swmm, validate
 from .common import ELEVATION_MEANINGS, ModelOptions, SubProgress, check_area, crs_unit_m, reproject
 from .inp import detect_format, read_inp
-from .records import Converted, ModelImportResult, parse_category
+from .records import Converted, Issue, ModelImportResult, parse_category
 
 #: values every imported model feature gets (records: ASCE 38 quality level D)
 MODEL_DEFAULTS = {"quality_level": "QL-D"}
+#: node and link sections only the other engine has: never read, so reported when a file holds them
+FOREIGN_SECTIONS = {"epanet": ("CONDUITS", "OUTFALLS", "STORAGE", "DIVIDERS", "WEIRS", "ORIFICES", "OUTLETS"),
+                    "swmm": ("PIPES", "RESERVOIRS", "TANKS", "VALVES")}
 
 
 def options(source: str, coordinate_scale: float = 1.0, category: str | None = None,
@@ -56,6 +59,13 @@ def convert_file(path: str | os.PathLike[str], opts: ModelOptions) -> Converted:
     inp = read_inp(path)
     fmt = detect_format(inp)
     conv = swmm.convert(inp, opts) if fmt == "swmm" else epanet.convert(inp, opts)
+    for section in FOREIGN_SECTIONS[fmt]:
+        rows = inp.rows(section)
+        if rows:  # a mixed-up file: its objects would otherwise vanish without a word
+            conv.issues.append(Issue("warning", "model.other_sections",
+                                     f"The {fmt.upper()} model also has a [{section}] section ({len(rows)} row(s)), "
+                                     f"which {fmt.upper()} does not have: it is not read.", opts.source,
+                                     rows[0].line, section))
     if not conv.points and not conv.segments:
         raise InputError("The model {path} holds no nodes or links with coordinates: nothing to import.",
                          code="model.empty", path=str(path))
@@ -104,7 +114,7 @@ def import_model(map_path: str | os.PathLike[str], model_path: str | os.PathLike
     result.source_crs = given or (meta.get("crs_authid") or "the map's CRS")
     validate.coordinate_scale(conv, crs_unit_m(model_crs), opts.coordinate_scale, source, conv.issues)
     check_area(model_crs, conv, bool(given), source)
-    reproject(model_crs, map_wkt, conv)
+    reproject(model_crs, map_wkt, conv, source)
     result.issues = conv.issues
     result.issues.sort(key=lambda i: (i.row or 0))
     progress.report(0.3)

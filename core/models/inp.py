@@ -5,7 +5,8 @@ whitespace-separated rows, ``;`` starting a comment. Real files add their own
 quirks, all handled here:
 
 * any encoding (UTF-8 with or without BOM, GBK/GB18030 for Chinese ids,
-  Latin-1 as the last resort); CR/LF or LF line ends; tabs or spaces;
+  UTF-16/32 by their byte-order mark, UTF-16 without one by its NULs,
+  Latin-1 as the last resort); CR/LF, LF or CR line ends; tabs or spaces;
 * NUL padding (the Modena benchmark is padded with NUL bytes to 64 KiB);
 * section names in any case (``[Polygons]``), repeated sections (merged, in
   file order), unknown sections (kept, ignored by the converters);
@@ -95,8 +96,34 @@ def tokens(line: str) -> list[str]:
     return [t[1:-1] if len(t) >= 2 and t[0] == '"' and t[-1] == '"' else t for t in _TOKEN.findall(line)]
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
+
+
+def _wide(data: bytes) -> str | None:
+    """The UTF-16/32 encoding of a file with a byte-order mark, or of UTF-16 text without one (NUL in
+    nearly every other byte of its start); None for byte-oriented text."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc
+    head = data[:4096]
+    half = len(head) // 2
+    if half < 8:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding) of a model file's bytes."""
+    wide = _wide(data)
+    if wide is not None:  # before the NULs go: they are half of every character
+        bom = next((len(b) for b, e in _BOMS if e == wide and data.startswith(b)), 0)
+        return data[bom:].decode(wide, errors="replace").replace("\x00", ""), wide
     data = data.replace(b"\x00", b"")
     for enc in _ENCODINGS:
         try:
@@ -173,13 +200,31 @@ def detect_format(inp: InpFile) -> str:
                      path=str(inp.path))
 
 
+#: no length, elevation, size or coordinate in a model is larger than this: beyond it a value is unreadable
+#: (sums and products of such values then stay finite)
+MAX_NUMBER = 1e15
+#: coordinates (after COORDINATE_SCALE) beyond this lie on no map
+MAX_COORDINATE = 1e9
+
+
 def number(text: str) -> float | None:
-    """A finite float from a token, or None (``*``, empty, text)."""
+    """A finite float from a token, or None (``*``, empty, text, beyond :data:`MAX_NUMBER`)."""
     try:
         value = float(text)
     except (TypeError, ValueError):
         return None
-    return value if math.isfinite(value) else None
+    return value if math.isfinite(value) and abs(value) <= MAX_NUMBER else None
+
+
+def position(row: Row, scale: float) -> tuple[float, float] | None:
+    """The scaled (x, y) of a ``[COORDINATES]`` or ``[VERTICES]`` row; None when unreadable or off any map."""
+    x, y = number(row.get(1)), number(row.get(2))
+    if x is None or y is None:
+        return None
+    x, y = x * scale, y * scale
+    if not (abs(x) <= MAX_COORDINATE and abs(y) <= MAX_COORDINATE):
+        return None
+    return x, y
 
 
 @dataclass(frozen=True)

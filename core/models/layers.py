@@ -36,6 +36,9 @@ A mapping is a small JSON or YAML file (like the survey import profiles)::
   dictionaries (codes, Chinese and English names).
 * ``units``: sizes in ``mm`` (default), ``cm``, ``m`` or ``in``; depths and
   elevations in ``m`` (default), ``cm``, ``mm`` or ``ft``.
+* ``where``: an attribute filter, an OGR SQL expression over the layer's
+  fields (``STATUS <> 'ABANDONED'``); sub-queries, ``;`` and functions OGR
+  SQL does not know are refused (a GeoPackage would hand them to SQLite).
 * ``z_reference``: what depths and elevations (and a 3D geometry's z) refer
   to: ``top``, ``centre`` or ``invert``, or a mapping per category
   (``{"PS": "invert", "*": "top"}``, the default).
@@ -68,6 +71,7 @@ from ..survey import values as V  # noqa: N812
 from ..xmlguard import find_declaration
 from . import mapwrite
 from .common import SubProgress, check_area, reproject
+from .inp import MAX_COORDINATE, MAX_NUMBER
 from .records import NAN, Converted, Issue, MapPoint, MapSegment, ModelImportResult, parse_category
 
 SEGMENT_ATTRS = ("id", "dn", "size", "width", "height", "wall", "material", "burial_method", "status", "owner",
@@ -153,17 +157,40 @@ class LayerMapping:
     where: str | None
     hstore_field: str
     quality_level: str | None
+    #: the mapping file (empty for a built-in mapping): problems with the mapping name it
+    source: str = ""
 
 
-def _as_list(value: Any) -> list[str]:
+#: a mapping file larger than this is not a mapping
+MAX_MAPPING_BYTES = 1_000_000
+_SCALAR = (str, int, float)
+
+
+def _shape_error(where: str, what: str) -> InputError:
+    return InputError("The mapping {path}: {what}.", code="mapping.shape", path=where, what=what)
+
+
+def _names(value: Any, where: str, what: str) -> list[str]:
+    """Field names: a name or a list of names (null: none)."""
     if value is None:
         return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
+    if isinstance(value, _SCALAR) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, list) and all(isinstance(v, _SCALAR) and not isinstance(v, bool) for v in value):
+        return [str(v) for v in value]
+    raise _shape_error(where, f"{what} must be a field name or a list of field names")
 
 
-def _build(data: dict[str, Any], where: str) -> LayerMapping:
+def _text(value: Any, where: str, what: str) -> str | None:
+    """A text setting (null: none)."""
+    if value is None:
+        return None
+    if isinstance(value, _SCALAR) and not isinstance(value, bool):
+        return str(value)
+    raise _shape_error(where, f"{what} must be a text")
+
+
+def _build(data: dict[str, Any], where: str, source: str = "") -> LayerMapping:
     base = dict(_DEFAULT)
     base["fields"] = {k: list(v) for k, v in _DEFAULT["fields"].items()}
     for key, value in data.items():
@@ -174,9 +201,9 @@ def _build(data: dict[str, Any], where: str) -> LayerMapping:
             for attr, names in value.items():
                 if attr not in SEGMENT_ATTRS and attr not in POINT_ATTRS:
                     raise InputError("The mapping {path} names an unknown attribute {attr!r} (known: {known}).",
-                                     code="mapping.field", path=where, attr=attr,
+                                     code="mapping.field", path=where, attr=str(attr)[:100],
                                      known=", ".join(sorted(set(SEGMENT_ATTRS) | set(POINT_ATTRS))))
-                base["fields"][attr] = _as_list(names)
+                base["fields"][attr] = _names(names, where, f"the field names of {attr!r}")
         elif key in ("categories", "values", "units"):
             if not isinstance(value, dict):
                 raise InputError("The mapping {path}: '{key}' must be a mapping.", code="mapping.shape", path=where,
@@ -186,36 +213,48 @@ def _build(data: dict[str, Any], where: str) -> LayerMapping:
             base[key] = value
         else:
             raise InputError("The mapping {path} has an unknown entry {key!r}.", code="mapping.key", path=where,
-                             key=key)
+                             key=str(key)[:100])
     zref = base.get("z_reference")
     if isinstance(zref, str):
         zref = {"*": zref}
-    if not isinstance(zref, dict) or any(v not in Z_REFERENCES for v in zref.values()):
+    if not isinstance(zref, dict) or any(not isinstance(v, str) or v not in Z_REFERENCES for v in zref.values()):
         raise InputError("The mapping {path}: z_reference must be top, centre or invert (or a mapping of "
                          "categories to them).", code="mapping.z_reference", path=where)
+    zref = {str(k): v for k, v in zref.items()}
     for attr, unit in dict(base.get("units") or {}).items():
         table = _SIZE_UNITS if attr in ("dn", "size", "width", "height", "wall") else _LENGTH_UNITS
-        if unit not in table:
+        if not isinstance(unit, str) or unit not in table:
             raise InputError("The mapping {path}: unknown unit {unit!r} for {attr} (use {choices}).",
-                             code="mapping.unit", path=where, unit=unit, attr=attr, choices=", ".join(table))
+                             code="mapping.unit", path=where, unit=str(unit)[:100], attr=str(attr)[:100],
+                             choices=", ".join(table))
     dd = base.get("default_cover_m")
     try:
-        dd = float(dd) if dd is not None else None
+        dd = float(dd) if dd is not None and not isinstance(dd, bool) else None
     except (TypeError, ValueError):
         raise InputError("The mapping {path}: default_cover_m must be a number.", code="mapping.number",
                          path=where) from None
+    if dd is not None and not (0 <= dd <= 20):
+        raise InputError("The mapping {path}: default_cover_m must lie between 0 and 20 m, not {value}.",
+                         code="mapping.number", path=where, value=dd)
     for attr, table in (base.get("values") or {}).items():
-        if not isinstance(table, dict):
-            raise InputError("The mapping {path}: values of {attr!r} must be a mapping.", code="mapping.shape",
-                             path=where, attr=attr)
-    id_fields = _as_list(base["fields"].pop("id", None)) + _as_list(base.get("id_field"))
-    return LayerMapping(str(base.get("name") or "mapping"), id_fields,
-                        _as_list(base.get("category_field")),
-                        {str(k).lower(): str(v) for k, v in (base.get("categories") or {}).items()},
-                        base.get("default_category"), base["fields"],
-                        {a: {str(k).lower(): v for k, v in t.items()} for a, t in (base.get("values") or {}).items()},
+        if not isinstance(table, dict) or any(v is not None and not isinstance(v, _SCALAR)
+                                              for v in table.values()):
+            raise InputError("The mapping {path}: values of {attr!r} must be a mapping of source values to codes.",
+                             code="mapping.shape", path=where, attr=str(attr)[:100])
+    cats = base.get("categories") or {}
+    if any(not isinstance(v, _SCALAR) for v in cats.values()):
+        raise _shape_error(where, "the categories must map values to category codes or names")
+    id_fields = base["fields"].pop("id", []) + _names(base.get("id_field"), where, "id_field")
+    return LayerMapping(_text(base.get("name"), where, "name") or "mapping", id_fields,
+                        _names(base.get("category_field"), where, "category_field"),
+                        {str(k).lower(): str(v) for k, v in cats.items()},
+                        _text(base.get("default_category"), where, "default_category"), base["fields"],
+                        {str(a): {str(k).lower(): (str(v) if v is not None else None) for k, v in t.items()}
+                         for a, t in (base.get("values") or {}).items()},
                         {str(k): str(v) for k, v in (base.get("units") or {}).items()}, zref, dd,
-                        base.get("where"), str(base.get("hstore_field") or "other_tags"), base.get("quality_level"))
+                        _text(base.get("where"), where, "where"),
+                        _text(base.get("hstore_field"), where, "hstore_field") or "other_tags",
+                        _text(base.get("quality_level"), where, "quality_level"), source)
 
 
 def load_mapping(spec: str | os.PathLike[str] | None) -> LayerMapping:
@@ -229,22 +268,27 @@ def load_mapping(spec: str | os.PathLike[str] | None) -> LayerMapping:
     if not path.is_file():
         raise InputError("The field mapping {path} does not exist (built-in mappings: default, osm).",
                          code="mapping.missing", path=str(path))
-    raw = path.read_text(encoding="utf-8-sig")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise InputError("The field mapping {path} is too large to be a mapping ({size} bytes).",
+                         code="mapping.too_large", path=str(path), size=path.stat().st_size)
     try:
+        raw = path.read_text(encoding="utf-8-sig")
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
-            data = yaml.safe_load(raw)
+            from ..survey.profiles import _loader
+
+            data = yaml.load(raw, Loader=_loader())  # noqa: S506 - a SafeLoader without anchors and aliases
         else:
             data = json.loads(raw)
-    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
+    except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError, RecursionError, OSError
         raise InputError("The field mapping {path} is not valid {kind}: {reason}", code="mapping.syntax",
                          path=str(path), kind=path.suffix.lstrip(".").upper() or "JSON",
-                         reason=str(exc).splitlines()[0][:200]) from None
+                         reason=(str(exc).splitlines() or [type(exc).__name__])[0][:200]) from None
     if not isinstance(data, dict):
         raise InputError("The field mapping {path} must be a mapping of settings.", code="mapping.shape",
                          path=str(path))
-    base = str(data.get("base", "default"))
+    base = data.get("base", "default")
     if base not in ("default", "osm"):
         raise InputError("The field mapping {path}: base must be default or osm.", code="mapping.base",
                          path=str(path))
@@ -255,7 +299,7 @@ def load_mapping(spec: str | os.PathLike[str] | None) -> LayerMapping:
         else:
             merged[key] = value
     merged.pop("base", None)
-    return _build(merged, str(path))
+    return _build(merged, str(path), str(path))
 
 
 _HSTORE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*=>\s*(?:"((?:[^"\\]|\\.)*)"|NULL)')
@@ -331,6 +375,8 @@ class _Context:
     z_reference: str | None
     pending: list[_Pending] = field(default_factory=list)
     points: list[MapPoint] = field(default_factory=list)
+    #: source ids given out so far (each must be unique: the map keeps one feature a source id)
+    sids: set[str] = field(default_factory=set)
 
 
 def _category(ctx: _Context, row: _Row, layer_name: str, line: int, ref: str) -> tuple[str, str | None] | None:
@@ -516,19 +562,83 @@ def _open(path: str) -> tuple[Any, str | None]:
     return ds, name
 
 
+def _check_where(ctx: _Context, layer: Any) -> None:
+    """Refuse a where clause that is not a plain OGR SQL expression over the layer's fields.
+
+    Drivers backed by SQLite (GeoPackage, SpatiaLite) paste the clause into their own SQL: there a
+    clause could close the parenthesis around it, read other tables, call SQLite functions
+    (``randomblob(1e9)``) or run a recursive query that never ends. The clause is therefore first
+    compiled by OGR's own SQL parser on an empty in-memory layer with the same fields, which knows
+    only fields, literals, operators and a few functions, and has no sub-queries.
+    """
+    from osgeo import ogr
+
+    where = ctx.mapping.where or ""
+    defn = layer.GetLayerDefn()
+    with gdal_exceptions():
+        mem = ogr.GetDriverByName("Memory").CreateDataSource("where-check")
+        try:
+            probe = mem.CreateLayer("probe", None, ogr.wkbNone)
+            for i in range(defn.GetFieldCount()):
+                probe.CreateField(defn.GetFieldDefn(i))
+            fid = layer.GetFIDColumn()
+            if fid and defn.GetFieldIndex(fid) < 0:
+                probe.CreateField(ogr.FieldDefn(fid, ogr.OFTInteger64))
+            try:
+                if ";" in where:
+                    raise RuntimeError("';' is not allowed")
+                probe.SetAttributeFilter(where)
+            except RuntimeError as exc:
+                raise InputError("The mapping {path}: its where clause {where!r} is not an OGR SQL expression over "
+                                 "the fields of layer {layer}: {reason}", code="mapping.where",
+                                 path=ctx.mapping.source or ctx.file, where=where[:200], layer=layer.GetName(),
+                                 reason=str(exc).strip()[:300]) from None
+        finally:
+            mem = None  # noqa: F841
+
+
 def _read_layer(ctx: _Context, layer: Any, conv: Converted) -> tuple[str, int]:
-    """Read one OGR layer into ``conv``; returns (its CRS as WKT or '', features read)."""
+    """Read one OGR layer into ``conv``; returns (its CRS as WKT or '', features read).
+
+    :raises InputError: the driver fails part way (a damaged file, a where clause its SQL rejects):
+        the features after the failure would otherwise be missing without a word.
+    """
+    try:
+        with gdal_exceptions():
+            return _read_features(ctx, layer, conv)
+    except RuntimeError as exc:
+        raise InputError("{path}: layer {layer} cannot be read: {reason}", code="layers.read", path=ctx.file,
+                         layer=layer.GetName(), reason=str(exc).strip()[:300]) from None
+
+
+def _usable_parts(parts: list[list[tuple[float, float, float]]]) -> list[list[tuple[float, float, float]]] | None:
+    """The parts with an unusable z (infinite, beyond MAX_NUMBER) made unknown (NaN); None when an x or y
+    is not finite or lies beyond MAX_COORDINATE."""
+    out = []
+    for part in parts:
+        fixed = []
+        for x, y, z in part:
+            if not (abs(x) <= MAX_COORDINATE and abs(y) <= MAX_COORDINATE):
+                return None
+            fixed.append((x, y, z if abs(z) <= MAX_NUMBER else NAN))
+        out.append(fixed)
+    return out
+
+
+def _read_features(ctx: _Context, layer: Any, conv: Converted) -> tuple[str, int]:
     defn = layer.GetLayerDefn()
     names = {defn.GetFieldDefn(i).GetName().lower(): i for i in range(defn.GetFieldCount())}
     hstore = names.get(ctx.mapping.hstore_field.lower())
     lname = layer.GetName()
     if ctx.mapping.where:
-        try:
-            layer.SetAttributeFilter(ctx.mapping.where)
-        except RuntimeError as exc:
-            raise InputError("The mapping's where clause {where!r} does not work on layer {layer}: {reason}",
-                             code="mapping.where", where=ctx.mapping.where, layer=lname,
-                             reason=str(exc).strip()) from None
+        _check_where(ctx, layer)
+        with gdal_exceptions():
+            try:
+                layer.SetAttributeFilter(ctx.mapping.where)
+            except RuntimeError as exc:
+                raise InputError("The mapping {path}: its where clause {where!r} does not work on layer {layer}: "
+                                 "{reason}", code="mapping.where", path=ctx.mapping.source or ctx.file,
+                                 where=ctx.mapping.where[:200], layer=lname, reason=str(exc).strip()) from None
     srs = layer.GetSpatialRef()
     wkt = srs.ExportToWkt(["FORMAT=WKT2_2019"]) if srs is not None else ""
     n = 0
@@ -545,6 +655,27 @@ def _read_layer(ctx: _Context, layer: Any, conv: Converted) -> tuple[str, int]:
         if kind == "other" or not parts:
             other += 1
             continue
+        usable = _usable_parts(parts)
+        if usable is None:
+            ctx.issues.append(Issue("error", "feature.bad_coordinates", f"Feature {ref} has coordinates that are "
+                                    f"not finite or lie beyond {MAX_COORDINATE:g} map units; it is left out.",
+                                    ctx.file, line, "geometry", ref=ref))
+            conv.skip("unusable coordinates")
+            continue
+        parts = usable
+        sids = [f"{lname}/{ident}" + (f"/{k + 1}" if len(parts) > 1 else "") for k in range(len(parts))]
+        if any(sid in ctx.sids for sid in sids):  # the map keeps one feature a source id: make it unique
+            first = ident
+            n_dup = 1
+            while any(sid in ctx.sids for sid in sids):
+                ident = f"{first}#{feat.GetFID()}" + (f"-{n_dup}" if n_dup > 1 else "")
+                sids = [f"{lname}/{ident}" + (f"/{k + 1}" if len(parts) > 1 else "") for k in range(len(parts))]
+                n_dup += 1
+            ctx.issues.append(Issue("warning", "feature.duplicate_id",
+                                    f"Feature {ref}: another feature of the layer has the same id; it is written "
+                                    f"as {lname}/{ident}.", ctx.file, line, "id", ref=f"{lname}/{ident}"))
+            ref = f"{lname}/{ident}"
+        ctx.sids.update(sids)
         cat = _category(ctx, row, lname, line, ref)
         if cat is None:
             conv.skip("no category", len(parts))
@@ -569,6 +700,9 @@ def _read_layer(ctx: _Context, layer: Any, conv: Converted) -> tuple[str, int]:
             pref = ident + (f"-{k + 1}" if len(parts) > 1 else "")
             if kind == "point":
                 if not part:
+                    conv.skip("empty point")
+                    ctx.issues.append(Issue("warning", "feature.empty", f"Feature {sid}: an empty point; it is "
+                                            "left out.", ctx.file, line, "geometry", ref=sid))
                     continue
                 x, y, z = part[0]
                 values = dict(common)
@@ -584,6 +718,9 @@ def _read_layer(ctx: _Context, layer: Any, conv: Converted) -> tuple[str, int]:
                 continue
             if len(part) < 2:
                 conv.skip("line with fewer than two vertices")
+                ctx.issues.append(Issue("warning", "feature.short_line", f"Feature {sid}: a line with "
+                                        f"{len(part)} vertex/vertices; it is left out.", ctx.file, line, "geometry",
+                                        ref=sid))
                 continue
             size = None
             fname, raw = row.first(ctx.mapping.fields.get("size", []) + ctx.mapping.fields.get("dn", []))
@@ -818,7 +955,7 @@ def import_layers(map_path: str | os.PathLike[str], input_path: str, layers: lis
         if not given and not wkt:
             result.notes.append("A layer states no CRS: it was read in the map's CRS (give CRS if that is wrong).")
         check_area(layer_crs, conv, bool(given or wkt), source)
-        reproject(layer_crs, map_wkt, conv)
+        reproject(layer_crs, map_wkt, conv, source)
         merged.points.extend(conv.points)
         merged.segments.extend(conv.segments)
     result.source_crs = given or "each layer's own"

@@ -45,7 +45,7 @@ import numpy as np
 
 from . import validate
 from .common import ModelOptions, midpoint, plan_length, polyline_z
-from .inp import InpFile, Row, number, swmm_units
+from .inp import InpFile, Row, number, position, swmm_units
 from .records import NAN, Converted, Issue, MapPoint, MapSegment
 
 #: sections whose shape is an open channel (SWMM xsect.c: Amax = 1), never a buried pipe
@@ -198,8 +198,9 @@ class _Node:
     invert: float  #: model units
     max_depth: float | None
     row: Row
-    xy: tuple[float, float] | None = None
+    xy: tuple[float, float] | None = None  #: scaled
     detail: str = ""
+    unusable: bool = False  #: its coordinates were unusable (reported)
 
     @property
     def rim(self) -> float | None:
@@ -208,7 +209,7 @@ class _Node:
         return None
 
 
-def _nodes(inp: InpFile, file: str, issues: list[Issue], conv: Converted) -> dict[str, _Node]:
+def _nodes(inp: InpFile, file: str, issues: list[Issue], conv: Converted, scale: float) -> dict[str, _Node]:
     nodes: dict[str, _Node] = {}
 
     def add(node: _Node, section: str) -> None:
@@ -245,9 +246,17 @@ def _nodes(inp: InpFile, file: str, issues: list[Issue], conv: Converted) -> dic
             add(_Node(row.tokens[0], kind, invert, max_depth, row, detail=detail), section)
     for row in inp.rows("COORDINATES"):
         node = nodes.get(row.tokens[0])
-        x, y = number(row.get(1)), number(row.get(2))
-        if node is not None and x is not None and y is not None:
-            node.xy = (x, y)
+        if node is None:
+            continue
+        xy = position(row, scale)
+        if xy is None:
+            node.unusable = True
+            issues.append(Issue("error", "node.bad_coordinates",
+                                f"Node {node.name} has unusable coordinates ('{row.get(1)[:40]}', "
+                                f"'{row.get(2)[:40]}'); it and its links are left out.", file, row.line, "COORDINATES",
+                                ref=node.name))
+        else:
+            node.xy = xy
     return nodes
 
 
@@ -287,15 +296,15 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
                 return "PS", sub
         return "PS", None
 
-    nodes = _nodes(inp, file, issues, conv)
+    nodes = _nodes(inp, file, issues, conv, scale)
     for node in nodes.values():
-        if node.xy is None:
+        if node.xy is None and node.unusable:
+            conv.skip("node without coordinates")
+        elif node.xy is None:
             issues.append(Issue("error", "node.no_coordinates",
                                 f"Node {node.name} has no [COORDINATES]; it and its links are left out.", file,
                                 node.row.line, "COORDINATES", ref=node.name))
             conv.skip("node without coordinates")
-        else:
-            node.xy = (node.xy[0] * scale, node.xy[1] * scale)
     validate.elevations(((n.name, n.invert, n.row.line, *(n.xy or (None, None))) for n in nodes.values()),
                         file, "Elevation", issues, units.length_name, f)
     for node in nodes.values():
@@ -338,9 +347,13 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
         xsections[row.tokens[0]] = (section_size(row.tokens[1], row.tokens[2:], curves, transects, streets), row)
     vertices: dict[str, list[tuple[float, float]]] = {}
     for row in inp.rows("VERTICES"):
-        x, y = number(row.get(1)), number(row.get(2))
-        if x is not None and y is not None:
-            vertices.setdefault(row.tokens[0], []).append((x * scale, y * scale))
+        xy = position(row, scale)
+        if xy is not None:
+            vertices.setdefault(row.tokens[0], []).append(xy)
+        else:
+            issues.append(Issue("warning", "link.bad_vertex", f"Link {row.tokens[0]}: a vertex with unusable "
+                                f"coordinates ('{row.get(1)[:40]}', '{row.get(2)[:40]}') is left out.", file, row.line,
+                                "VERTICES", ref=row.tokens[0]))
 
     seen_links: dict[str, int] = {}
 

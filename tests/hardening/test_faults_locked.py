@@ -24,7 +24,11 @@ import pytest
 from pipemap.core import mapfile
 from pipemap.core.errors import PipeMapError
 from pipemap.core.gpr import survey
+from pipemap.core.models import importer as model_importer
+from pipemap.core.models import layers
 from pipemap.core.survey import importer
+
+NET3 = Path(__file__).resolve().parents[3] / "shared" / "data" / "networks" / "epanet_net3" / "Net3.inp"
 
 
 @contextmanager
@@ -46,12 +50,44 @@ def _other_row_survived(path: Path) -> bool:
     return mapfile.read_metadata(path).get("other_writer") == "was here"
 
 
-OPERATIONS = ["importsurvey", "upgrade", "gpr_record"]
+OPERATIONS = ["importsurvey", "upgrade", "gpr_record", "importmodel", "importlayers"]
+
+
+def _model() -> Path:
+    if not NET3.is_file():
+        pytest.skip(f"the shared network file {NET3} is not available")
+    return NET3
+
+
+def _layer_file(folder: Path) -> Path:
+    """A GeoPackage with two water mains in the map's CRS (EPSG:4547)."""
+    from osgeo import ogr, osr
+
+    path = folder / "mains.gpkg"
+    if path.exists():
+        return path
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4547)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    lyr = ds.CreateLayer("JS_mains", srs, ogr.wkbLineString)
+    lyr.CreateField(ogr.FieldDefn("size", ogr.OFTString))
+    for i in range(2):
+        feat = ogr.Feature(lyr.GetLayerDefn())
+        feat.SetField("size", "DN300")
+        feat.SetGeometry(ogr.CreateGeometryFromWkt(f"LINESTRING (500000 {3000000 + 10 * i}, 500050 "
+                                                   f"{3000000 + 10 * i})"))
+        lyr.CreateFeature(feat)
+    ds = None
+    return path
 
 
 def _operation(name: str, target: Path, district: Any, dzt: Path) -> Any:
     if name == "importsurvey":
         return importer.import_survey(target, district.tables)
+    if name == "importmodel":
+        return model_importer.import_model(target, _model())
+    if name == "importlayers":
+        return layers.import_layers(target, str(_layer_file(dzt.parent)))
     if name == "upgrade":
         con = sqlite3.connect(target)  # (schema version 1 is set before the other writer starts)
         con.close()
@@ -143,9 +179,10 @@ def test_wal_map_with_an_open_reader_is_refused(harness: Any, tmp_path: Path, em
     harness.record_faults("locked.wal_open_reader", 1, refused=1, lost=0)
 
 
+@pytest.mark.parametrize("op", ["importsurvey", "importmodel", "importlayers"])
 @pytest.mark.parametrize("journal", ["delete", "wal"])
-def test_map_open_in_another_program_during_import(journal: str, harness: Any, tmp_path: Path, empty_map: Path,
-                                                   sample_map: tuple[Path, Any]) -> None:
+def test_map_open_in_another_program_during_import(journal: str, op: str, harness: Any, tmp_path: Path,
+                                                   empty_map: Path, sample_map: tuple[Path, Any]) -> None:
     """QGIS has the map open (a layer loaded, idle) while PipeMap imports into it, then saves an edit.
 
     Found: with the copy renamed over the map, QGIS's connection stayed on the old, unlinked file: its edit
@@ -158,16 +195,20 @@ def test_map_open_in_another_program_during_import(journal: str, harness: Any, t
     try:
         qgis.execute(f"PRAGMA journal_mode = {journal}")
         qgis.execute("SELECT count(*) FROM pipe_point").fetchone()
-        assert importer.import_survey(target, district.tables).committed
-        assert qgis.execute("SELECT count(*) FROM pipe_segment").fetchone()[0] == district.n_segments
+        result = _operation(op, target, district, tmp_path / "unused.DZT")
+        assert result.committed
+        n_segments = district.n_segments if op == "importsurvey" else result.segments_written
+        assert n_segments > 0
+        assert qgis.execute("SELECT count(*) FROM pipe_segment").fetchone()[0] == n_segments
         qgis.execute("INSERT INTO pipemap_metadata (key, value) VALUES ('other_writer', 'was here')")
     finally:
         qgis.close()
     con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("SELECT count(*) FROM pipe_segment").fetchone()[0] == district.n_segments
+        assert con.execute("SELECT count(*) FROM pipe_segment").fetchone()[0] == n_segments
     finally:
         con.close()
     assert _other_row_survived(target)
-    harness.record_faults(f"locked.open_in_other_program.{journal}", 1, lost=0)
+    name = journal if op == "importsurvey" else f"{op}.{journal}"
+    harness.record_faults(f"locked.open_in_other_program.{name}", 1, lost=0)
