@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..progress import Progress
 from .records import Converted, Issue, MapPoint, MapSegment
+
+if TYPE_CHECKING:
+    from .inp import InpFile, Row
 
 #: what an EPANET node elevation means (ELEVATION_MEANS, in this order)
 ELEVATION_MEANINGS = ("ground", "centre", "top")
@@ -181,3 +185,53 @@ class SubProgress:
 
     def warning(self, message: str) -> None:
         self.outer.warning(message)
+
+
+def read_vertices(inp: InpFile, scale: float, file: str, issues: list[Issue]) -> dict[str, list[tuple[float, float]]]:
+    """The interior vertices of each link (``[VERTICES]``, EPANET and SWMM alike); an unusable one is left out
+    with a warning."""
+    from .inp import position
+
+    vertices: dict[str, list[tuple[float, float]]] = {}
+    for row in inp.rows("VERTICES"):
+        xy = position(row, scale)
+        if xy is not None:
+            vertices.setdefault(row.tokens[0], []).append(xy)
+        else:
+            issues.append(Issue("warning", "link.bad_vertex", f"Link {row.tokens[0]}: a vertex with unusable "
+                                f"coordinates ('{row.get(1)[:40]}', '{row.get(2)[:40]}') is left out.", file, row.line,
+                                "VERTICES", ref=row.tokens[0]))
+    return vertices
+
+
+class LinkEnds:
+    """The two end nodes of each link row of a model (EPANET pipes, pumps, valves; SWMM conduits, pumps,
+    orifices...): a link defined twice, one ending at a node the model does not define, or one at a node
+    without coordinates is left out (counted in ``conv``, the first two reported in ``issues``)."""
+
+    def __init__(self, nodes: dict[str, Any], file: str, issues: list[Issue], conv: Converted,
+                 end_columns: tuple[str, str]) -> None:
+        self.nodes, self.file, self.issues, self.conv, self.end_columns = nodes, file, issues, conv, end_columns
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, row: Row, id_column: str) -> tuple[Any, Any] | None:
+        name = row.tokens[0]
+        if name in self.seen:
+            self.issues.append(Issue("error", "link.duplicate", f"Link {name} is defined twice (first in line "
+                                     f"{self.seen[name]}); the second is left out.", self.file, row.line, id_column,
+                                     ref=name))
+            self.conv.skip("duplicate link")
+            return None
+        self.seen[name] = row.line
+        a, b = self.nodes.get(row.get(1)), self.nodes.get(row.get(2))
+        for nm, node, col in ((row.get(1), a, self.end_columns[0]), (row.get(2), b, self.end_columns[1])):
+            if node is None:
+                self.issues.append(Issue("error", "link.missing_node",
+                                         f"Link {name} ends at node {nm or '?'}, which the model does not define; "
+                                         "the link is left out.", self.file, row.line, col, ref=name))
+                self.conv.skip("link with a missing node")
+                return None
+        if a.xy is None or b.xy is None:
+            self.conv.skip("link at a node without coordinates")
+            return None
+        return a, b

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validate
-from .common import ModelOptions, midpoint, plan_length, polyline_z
+from .common import LinkEnds, ModelOptions, midpoint, plan_length, polyline_z, read_vertices
 from .inp import InpFile, Row, epanet_units, number, position
 from .records import NAN, Converted, Issue, MapPoint, MapSegment
 
@@ -119,38 +119,8 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
             conv.skip("node without coordinates")
     validate.elevations(((n.name, n.elevation, n.row.line, *(n.xy or (None, None))) for n in nodes.values()
                          if n.kind == "junction"), file, "Elevation", issues, units.length_name, f)
-    vertices: dict[str, list[tuple[float, float]]] = {}
-    for row in inp.rows("VERTICES"):
-        xy = position(row, scale)
-        if xy is not None:
-            vertices.setdefault(row.tokens[0], []).append(xy)
-        else:
-            issues.append(Issue("warning", "link.bad_vertex", f"Link {row.tokens[0]}: a vertex with unusable "
-                                f"coordinates ('{row.get(1)[:40]}', '{row.get(2)[:40]}') is left out.", file, row.line,
-                                "VERTICES", ref=row.tokens[0]))
-
-    seen_links: dict[str, int] = {}
-
-    def ends(row: Row) -> tuple[_Node, _Node] | None:
-        name = row.tokens[0]
-        if name in seen_links:
-            issues.append(Issue("error", "link.duplicate", f"Link {name} is defined twice (first in line "
-                                f"{seen_links[name]}); the second is left out.", file, row.line, "ID", ref=name))
-            conv.skip("duplicate link")
-            return None
-        seen_links[name] = row.line
-        a, b = nodes.get(row.get(1)), nodes.get(row.get(2))
-        for nm, node, col in ((row.get(1), a, "Node1"), (row.get(2), b, "Node2")):
-            if node is None:
-                issues.append(Issue("error", "link.missing_node",
-                                    f"Link {name} ends at node {nm or '?'}, which the model does not define; the link "
-                                    "is left out.", file, row.line, col, ref=name))
-                conv.skip("link with a missing node")
-                return None
-        if a.xy is None or b.xy is None:
-            conv.skip("link at a node without coordinates")
-            return None
-        return a, b
+    vertices = read_vertices(inp, scale, file, issues)
+    link_ends = LinkEnds(nodes, file, issues, conv, ("Node1", "Node2"))
 
     cover = opts.default_cover_m
     means = opts.elevation_means
@@ -170,7 +140,7 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
     at_source = 0
     for row in rows:
         name = row.tokens[0]
-        pair = ends(row)
+        pair = link_ends(row, "ID")
         if pair is None:
             continue
         a, b = pair
@@ -237,7 +207,7 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
             conv.counts[section] = len(rows)
         for row in rows:
             name = row.tokens[0]
-            pair = ends(row)
+            pair = link_ends(row, "ID")
             if pair is None:
                 continue
             a, b = pair

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validate
-from .common import ModelOptions, midpoint, plan_length, polyline_z
+from .common import LinkEnds, ModelOptions, midpoint, plan_length, polyline_z, read_vertices
 from .inp import InpFile, Row, number, position, swmm_units
 from .records import NAN, Converted, Issue, MapPoint, MapSegment
 
@@ -345,38 +345,8 @@ def convert(inp: InpFile, opts: ModelOptions) -> Converted:
         if len(row.tokens) < 2:
             continue
         xsections[row.tokens[0]] = (section_size(row.tokens[1], row.tokens[2:], curves, transects, streets), row)
-    vertices: dict[str, list[tuple[float, float]]] = {}
-    for row in inp.rows("VERTICES"):
-        xy = position(row, scale)
-        if xy is not None:
-            vertices.setdefault(row.tokens[0], []).append(xy)
-        else:
-            issues.append(Issue("warning", "link.bad_vertex", f"Link {row.tokens[0]}: a vertex with unusable "
-                                f"coordinates ('{row.get(1)[:40]}', '{row.get(2)[:40]}') is left out.", file, row.line,
-                                "VERTICES", ref=row.tokens[0]))
-
-    seen_links: dict[str, int] = {}
-
-    def ends(row: Row, section: str) -> tuple[_Node, _Node] | None:
-        name = row.tokens[0]
-        if name in seen_links:
-            issues.append(Issue("error", "link.duplicate", f"Link {name} is defined twice (first in line "
-                                f"{seen_links[name]}); the second is left out.", file, row.line, section, ref=name))
-            conv.skip("duplicate link")
-            return None
-        seen_links[name] = row.line
-        a, b = nodes.get(row.get(1)), nodes.get(row.get(2))
-        for nm, node, col in ((row.get(1), a, "From Node"), (row.get(2), b, "To Node")):
-            if node is None:
-                issues.append(Issue("error", "link.missing_node",
-                                    f"Link {name} ends at node {nm or '?'}, which the model does not define; the link "
-                                    "is left out.", file, row.line, col, ref=name))
-                conv.skip("link with a missing node")
-                return None
-        if a.xy is None or b.xy is None:
-            conv.skip("link at a node without coordinates")
-            return None
-        return a, b
+    vertices = read_vertices(inp, scale, file, issues)
+    ends = LinkEnds(nodes, file, issues, conv, ("From Node", "To Node"))
 
     # --- conduits
     rows = inp.rows("CONDUITS")
