@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..pg import mapdb
-from ..pg.checks import _text_columns
+from ..pg.checks import text_columns
 from ..pg.connect import PgMap, connect, psycopg2_module, rollback_quietly
 
 
@@ -46,7 +46,7 @@ def _read_table(cur: Any, pgmap: PgMap, table: str, text: Sequence[str], real: S
     buf = io.BytesIO()
     cur.copy_expert(query.as_string(cur), buf)
     n_cols = len(cols)
-    columns = _text_columns(buf.getvalue(), n_cols)
+    columns = text_columns(buf.getvalue(), n_cols)
     del buf
     n = len(columns[0]) if columns else 0
     out: dict[str, Any] = {name: columns[k] for k, name in enumerate(text)}

@@ -217,7 +217,7 @@ class PgMapChecks:
             texts = sql.SQL("SELECT {cols} {rest}").format(
                 cols=sql.SQL(", ").join(sql.SQL("coalesce(s.{}, '')").format(sql.Identifier(n)) for n in _TEXT_READ),
                 rest=rest)
-            read = dict(zip(_TEXT_READ, _text_columns(self._copy_out(cur, texts), len(_TEXT_READ))))
+            read = dict(zip(_TEXT_READ, text_columns(self._copy_out(cur, texts), len(_TEXT_READ))))
             n_rows = len(read[_TEXT_READ[0]])
             text_cols = [read[n] if n in read else np.full(n_rows, "", dtype=object) for n in _SEGMENT_TEXT]
         fid = values[0]
@@ -712,7 +712,7 @@ def _unescape(value: str) -> str:
     return "".join(out)
 
 
-def _text_columns(data: bytes, n: int) -> list[np.ndarray]:
+def text_columns(data: bytes, n: int) -> list[np.ndarray]:
     """The ``n`` columns of a COPY text stream as object arrays of str (NULL as "")."""
     text = data.decode("utf-8")
     escaped = "\\" in text  # NULLs and escaped characters; most maps have neither
