@@ -36,6 +36,22 @@ atexit.register(shutil.rmtree, _LINK_DIR, True)
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def _load_helper(name: str, relative: str) -> None:
+    """Make a helper module of the tests importable by ``name`` (under ``--import-mode=importlib`` test
+    modules cannot import each other or a conftest): ``import pipemap_test_pgsupport as support``."""
+    import importlib.util
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / relative)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+_load_helper("pipemap_test_pgsupport", "pg/support.py")  # the throw-away PostgreSQL + PostGIS cluster
+_load_helper("pipemap_test_workbench", "qgis/workbench_support.py")  # the workbench GUI tests' helpers
+
+
 def _qgis_available() -> bool:
     try:
         import qgis.core  # noqa: F401

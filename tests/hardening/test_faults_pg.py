@@ -32,10 +32,8 @@ temporary file); and the same operation then succeeds on a new connection.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import sqlite3
-import sys
 import threading
 import time
 import uuid
@@ -44,23 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pipemap_test_pgsupport as support  # (loaded by tests/conftest.py)
 import pytest
 
 from pipemap.core.progress import RecordingProgress
-
-
-def _support() -> Any:
-    name = "pipemap_test_pgsupport"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "pg" / "support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 
 #: small batches, so that the small sample district has progress events in the middle of its streams
 BATCH = 150

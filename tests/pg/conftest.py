@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import pipemap_test_pgsupport as support  # (loaded by tests/conftest.py)
 import pytest
-
-
-def _support():
-    name = "pipemap_test_pgsupport"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import subprocess
 import sys
@@ -11,23 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pipemap_test_workbench as gui  # (loaded by tests/conftest.py)
 import pytest
-
-
-def _workbench_support():
-    """tests/qgis/workbench_support.py as the module ``pipemap_test_workbench`` (test modules import it by that
-    name: under ``--import-mode=importlib`` they cannot import each other or this conftest)."""
-    name = "pipemap_test_workbench"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("workbench_support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-gui = _workbench_support()
-
 
 # --- tests that draw through Qt3D run in a child pytest ------------------------------------------------------------
 #

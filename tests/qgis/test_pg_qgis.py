@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
+import pipemap_test_pgsupport as support  # (loaded by tests/conftest.py)
 import pytest
 
 pytestmark = pytest.mark.qgis
-
-
-def _support():
-    name = "pipemap_test_pgsupport"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "pg" / "support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 
 
 @pytest.fixture(scope="module")

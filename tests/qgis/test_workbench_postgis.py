@@ -5,29 +5,14 @@ Checks section; the sections that read a GeoPackage say so instead of failing.""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
+import pipemap_test_pgsupport as support  # (loaded by tests/conftest.py)
 import pytest
 from pipemap_test_workbench import click, wait_idle
 
 pytestmark = [pytest.mark.qgis, pytest.mark.usefixtures("pipemap_settings_restored")]
-
-
-def _support():
-    name = "pipemap_test_pgsupport"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "pg" / "support.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 
 
 @pytest.fixture
