@@ -382,6 +382,26 @@ class Watcher:
         self.killer.close()
 
 
+def while_waiting_for_a_lock(params: dict[str, Any], schema: str, app: str,
+                             attempt: Callable[[], Any]) -> tuple[Any, int]:
+    """Run ``attempt`` while another session holds ``pipe_segment`` of ``schema`` locked; the session of
+    ``app`` is terminated as soon as it waits for that lock. Returns (the attempt's outcome, sessions
+    terminated)."""
+    from psycopg2 import sql
+
+    locker = support.connect(params)
+    with locker.cursor() as cur:
+        cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.Identifier(schema, "pipe_segment")))
+    watcher = Watcher(params, app, "Lock")
+    try:
+        outcome = attempt()
+    finally:
+        watcher.close()  # (joins the watcher: its count is final only then)
+        locker.rollback()
+        locker.close()
+    return outcome, watcher.terminated
+
+
 BLOCKED = ["createmap_overwrite", "importsurvey_update", "gpkg_to_postgis_overwrite", "postgis_to_gpkg_overwrite"]
 
 
@@ -391,25 +411,15 @@ def test_terminated_inside_a_statement(op: str, harness: Any, pg_params: dict[st
     """The writer's backend terminated while one of its statements runs: it waits for the lock another
     session holds on the map's pipe_segment table (the DROP SCHEMA of an overwrite, the import's upsert, the
     reader's SELECT)."""
-    from psycopg2 import sql
 
     from pipemap.core.progress import NullProgress
 
     app = f"pipemap-fault-{uuid.uuid4().hex[:8]}"
     case = make_case(op, pg_params, harness.example_dir(), app, sample_map, empty_map, district_schema)
     before = case.state()
-    locker = support.connect(pg_params)
-    with locker.cursor() as cur:
-        cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-            sql.Identifier(case.target.schema, "pipe_segment")))
-    watcher = Watcher(pg_params, app, "Lock")
-    try:
-        outcome = _attempt(harness, f"pg_blocked.{op}", case, NullProgress())
-    finally:
-        watcher.close()
-        locker.rollback()
-        locker.close()
-    assert watcher.terminated == 1, "the writer was never seen waiting for the lock"
+    outcome, terminated = while_waiting_for_a_lock(
+        pg_params, case.target.schema, app, lambda: _attempt(harness, f"pg_blocked.{op}", case, NullProgress()))
+    assert terminated == 1, "the writer was never seen waiting for the lock"
     assert outcome.kind == "refused", outcome
     _judge(op, case, before, outcome, f"{op} terminated while waiting for a lock")
     case.check(case.run(NullProgress(), case.target))
@@ -631,7 +641,6 @@ def test_check_connection_dropped(kind: str, harness: Any, pg_params: dict[str, 
     """A check whose connection the server drops (at its first, middle and last progress event, and while
     its read waits for a lock another session holds) is refused naming the map, as a read ("nothing was
     written"), or -- everything read already -- complete; the map unchanged; the same check then runs."""
-    from psycopg2 import sql
 
     from pipemap.core.progress import NullProgress
 
@@ -666,19 +675,11 @@ def test_check_connection_dropped(kind: str, harness: Any, pg_params: dict[str, 
             killer.close()
     app = f"pipemap-fault-{uuid.uuid4().hex[:8]}"
     target = pg_map(pg_params, district_schema, app)
-    locker = support.connect(pg_params)
-    with locker.cursor() as cur:
-        cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-            sql.Identifier(district_schema, "pipe_segment")))
-    watcher = Watcher(pg_params, app, "Lock")
-    try:
-        outcome = harness.attempt(f"pg_check.{kind}", lambda: _run_check(kind, target, NullProgress()),
-                                  [target.display()])
-    finally:
-        watcher.close()
-        locker.rollback()
-        locker.close()
-    assert watcher.terminated == 1, "the check was never seen waiting for the lock"
+    outcome, terminated = while_waiting_for_a_lock(
+        pg_params, district_schema, app,
+        lambda: harness.attempt(f"pg_check.{kind}", lambda: _run_check(kind, target, NullProgress()),
+                                [target.display()]))
+    assert terminated == 1, "the check was never seen waiting for the lock"
     assert outcome.kind == "refused" and outcome.error.code == "pg.connection_lost", outcome
     assert schema_state(pg_params, district_schema) == before
     results["blocked"] = {"event": "waiting for a lock", "outcome": outcome.error.code,
