@@ -63,6 +63,26 @@ class RecordingProgress(NullProgress):
         self.warnings.append(message)
 
 
+class SubProgress:
+    """Progress of one part of a longer job, mapped into [lo, hi] of the outer progress (fractions outside
+    [0, 1] are clamped); cancellation, information and warnings pass through."""
+
+    def __init__(self, outer: Progress, lo: float, hi: float) -> None:
+        self.outer, self.lo, self.hi = outer, lo, hi
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self.outer.report(self.lo + (self.hi - self.lo) * max(0.0, min(1.0, fraction)), message)
+
+    def cancelled(self) -> bool:
+        return self.outer.cancelled()
+
+    def info(self, message: str) -> None:
+        self.outer.info(message)
+
+    def warning(self, message: str) -> None:
+        self.outer.warning(message)
+
+
 def check_cancel(progress: Progress) -> None:
     """Raise :class:`CancelledError` when the user asked to stop."""
     if progress.cancelled():

@@ -104,25 +104,6 @@ def assign_names(candidates: Sequence[str | None], prefix: str, taken: Iterable[
     return [str(v) for v in out]
 
 
-class SubProgress:
-    """Progress of one step, mapped into [lo, hi] of the writer's progress."""
-
-    def __init__(self, outer: Progress, lo: float, hi: float) -> None:
-        self.outer, self.lo, self.hi = outer, lo, hi
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self.outer.report(self.lo + (self.hi - self.lo) * min(max(fraction, 0.0), 1.0), message)
-
-    def cancelled(self) -> bool:
-        return self.outer.cancelled()
-
-    def info(self, message: str) -> None:
-        self.outer.info(message)
-
-    def warning(self, message: str) -> None:
-        self.outer.warning(message)
-
-
 class _Grid:
     """Hash grid of plan positions for "what lies within the tolerance" queries."""
 

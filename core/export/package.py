@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CancelledError, InputError, OutputError, PipeMapError
-from ..progress import NullProgress, Progress, check_cancel
+from ..progress import NullProgress, Progress, SubProgress, check_cancel
 from ..version import __version__
 from . import formats as fmt
 from .manifest import build_manifest, write_manifest
@@ -44,20 +44,12 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-class _Span:
-    """Progress of one part of a longer job, mapped into [lo, hi] of the whole."""
+class _Span(SubProgress):
+    """Progress of one writer within the package; its warnings are also kept for the manifest."""
 
     def __init__(self, outer: Progress, lo: float, hi: float, warnings: list[str]) -> None:
-        self.outer, self.lo, self.hi, self.warnings_ = outer, lo, hi, warnings
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self.outer.report(self.lo + (self.hi - self.lo) * min(max(fraction, 0.0), 1.0), message)
-
-    def cancelled(self) -> bool:
-        return self.outer.cancelled()
-
-    def info(self, message: str) -> None:
-        self.outer.info(message)
+        super().__init__(outer, lo, hi)
+        self.warnings_ = warnings
 
     def warning(self, message: str) -> None:
         self.warnings_.append(message)

@@ -45,13 +45,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..progress import Progress, check_cancel
+from ..progress import Progress, SubProgress, check_cancel
 from .formats import ExportOptions
 from .model import MapData
 from .network import (
     Link,
     Network,
-    SubProgress,
     assign_names,
     build,
     comment,

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..progress import Progress
 from .records import Converted, Issue, MapPoint, MapSegment
 
 if TYPE_CHECKING:
@@ -166,25 +165,6 @@ def reproject(source: str, target_wkt: str, conv: Converted, path: str = "") -> 
                                  f"{len(lost)} feature(s) (e.g. {', '.join(lost[:3])}) lie outside what "
                                  f"{src.GetName() or 'the CRS'} can transform into the map's CRS: the CRS does not "
                                  "fit the data; nothing was imported.", path, None, "CRS"))
-
-
-class SubProgress:
-    """Progress of one step, mapped into [lo, hi] of the outer progress."""
-
-    def __init__(self, outer: Progress, lo: float, hi: float) -> None:
-        self.outer, self.lo, self.hi = outer, lo, hi
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self.outer.report(self.lo + (self.hi - self.lo) * max(0.0, min(1.0, fraction)), message)
-
-    def cancelled(self) -> bool:
-        return self.outer.cancelled()
-
-    def info(self, message: str) -> None:
-        self.outer.info(message)
-
-    def warning(self, message: str) -> None:
-        self.outer.warning(message)
 
 
 def read_vertices(inp: InpFile, scale: float, file: str, issues: list[Issue]) -> dict[str, list[tuple[float, float]]]:

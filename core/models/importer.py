@@ -17,9 +17,9 @@ import os
 from pathlib import Path
 
 from ..errors import InputError, OutputError
-from ..progress import NullProgress, Progress, check_cancel
+from ..progress import NullProgress, Progress, SubProgress, check_cancel
 from . import epanet, mapwrite, swmm, validate
-from .common import ELEVATION_MEANINGS, ModelOptions, SubProgress, check_area, crs_unit_m, reproject
+from .common import ELEVATION_MEANINGS, ModelOptions, check_area, crs_unit_m, reproject
 from .inp import detect_format, read_inp
 from .records import Converted, Issue, ModelImportResult, parse_category
 

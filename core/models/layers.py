@@ -66,11 +66,11 @@ import numpy as np
 
 from ..errors import InputError, OutputError
 from ..gdalutil import gdal_exceptions
-from ..progress import NullProgress, Progress, check_cancel
+from ..progress import NullProgress, Progress, SubProgress, check_cancel
 from ..survey import values as V  # noqa: N812
 from ..xmlguard import find_declaration
 from . import mapwrite
-from .common import SubProgress, check_area, reproject
+from .common import check_area, reproject
 from .inp import MAX_COORDINATE, MAX_NUMBER
 from .records import NAN, Converted, Issue, MapPoint, MapSegment, ModelImportResult, parse_category
 

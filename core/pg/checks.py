@@ -57,7 +57,7 @@ from ..checks.rules import DEFAULT_QUALITY, QualityLevel, RuleSet, load_quality_
 from ..checks.verdict import ADVICE, V_PASS, V_UNKNOWN, VERDICTS
 from ..errors import CancelledError, InputError
 from ..mapread import _SEGMENT_REAL, _SEGMENT_TEXT, _segment_arrays
-from ..progress import NullProgress, Progress, check_cancel
+from ..progress import NullProgress, Progress, SubProgress, check_cancel
 from . import mapdb
 from .connect import PgMap, connect, connection_lost, lost_error, psycopg2_module, rollback_quietly
 
@@ -593,7 +593,7 @@ class PgMapChecks:
         self.stats["excavation_pipes"] = len(pipes)
         self.stats["excavation_distance_m"] = distance
         progress.report(0.3)
-        scaled = _Scaled(progress, 0.3, 0.7)
+        scaled = SubProgress(progress, 0.3, 1.0)
         return check_excavation(pipes, polygons, safety_m=safety_m, bottom_z=bottom_z, depth_m=depth_m,
                                 exc_ids=exc_ids, ground=ground, quality=quality, step_m=step_m,
                                 include_pass=include_pass, progress=scaled)
@@ -632,25 +632,6 @@ class PgMapChecks:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
-
-
-class _Scaled:
-    """A progress mapped into [start, start + span] of another."""
-
-    def __init__(self, inner: Progress, start: float, span: float) -> None:
-        self.inner, self.start, self.span = inner, start, span
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self.inner.report(self.start + self.span * fraction, message)
-
-    def cancelled(self) -> bool:
-        return self.inner.cancelled()
-
-    def info(self, message: str) -> None:
-        self.inner.info(message)
-
-    def warning(self, message: str) -> None:
-        self.inner.warning(message)
 
 
 def _binary_body(data: bytes) -> memoryview:

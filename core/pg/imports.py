@@ -20,13 +20,13 @@ from typing import Any
 
 from .. import mapfile, schema
 from ..errors import OutputError
-from ..progress import NullProgress, Progress, check_cancel
+from ..progress import NullProgress, Progress, SubProgress, check_cancel
 from ..survey import importer
 from ..survey.profiles import ImportProfile
 from . import mapdb
 from . import schema_sql as ddl
 from .connect import PgMap, commit, connect, connection_lost, lost_error, psycopg2_module, rollback_quietly
-from .transfer import GpkgReader, _Scaled
+from .transfer import GpkgReader
 
 #: the layers an import writes, and their keys
 IMPORTED_LAYERS = (("pipe_point", "point_id"), ("pipe_segment", "seg_id"))
@@ -99,7 +99,7 @@ def import_survey(target: PgMap | str, points: str | os.PathLike[str] | None,
         mapfile.create_map(staging, meta.get("crs_authid") or meta.get("crs_wkt", ""),
                            height_datum=meta.get("height_datum", schema.DEFAULT_HEIGHT_DATUM))
         result = importer.import_survey(staging, points, segments, profile=profile, crs=crs, mode=mode,
-                                        encoding=encoding, progress=_Scaled(progress, 0.0, 0.7))
+                                        encoding=encoding, progress=SubProgress(progress, 0.0, 0.7))
         if not result.committed:
             return result
         result.committed = False
@@ -108,7 +108,7 @@ def import_survey(target: PgMap | str, points: str | os.PathLike[str] | None,
             with con.cursor() as cur:
                 cur.execute("SELECT Find_SRID(%s, 'pipe_segment', 'geom')", (pgmap.schema,))
                 srid = int(cur.fetchone()[0])
-                merged = merge_layers(cur, pgmap.schema, staging, srid, _Scaled(progress, 0.7, 0.28))
+                merged = merge_layers(cur, pgmap.schema, staging, srid, SubProgress(progress, 0.7, 0.98))
                 mapdb.audit_event(cur, pgmap.schema, "IMPORT", {
                     "files": [Path(f).name for f in result.files],
                     "inserted": {k: v[0] for k, v in merged.items()},

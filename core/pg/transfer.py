@@ -42,7 +42,7 @@ from typing import Any
 from .. import mapfile, schema
 from ..errors import CancelledError, InputError, OutputError, PipeMapError, SchemaError
 from ..gdalutil import gdal_exceptions, remove_quietly, spatial_reference, temp_path_beside
-from ..progress import NullProgress, Progress, check_cancel
+from ..progress import NullProgress, Progress, SubProgress, check_cancel
 from . import mapdb
 from . import schema_sql as ddl
 from .connect import (
@@ -86,25 +86,6 @@ class TransferResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-class _Scaled:
-    """Part [start, start + span] of a progress bar."""
-
-    def __init__(self, progress: Progress, start: float, span: float) -> None:
-        self.progress, self.start, self.span = progress, start, span
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self.progress.report(self.start + self.span * max(0.0, min(1.0, fraction)), message)
-
-    def cancelled(self) -> bool:
-        return self.progress.cancelled()
-
-    def info(self, message: str) -> None:
-        self.progress.info(message)
-
-    def warning(self, message: str) -> None:
-        self.progress.warning(message)
 
 
 # --- GeoPackage side ------------------------------------------------------------------------------------------------
@@ -636,8 +617,8 @@ def transfer(source: str | os.PathLike[str] | PgMap, target: str | os.PathLike[s
     workdir = Path(tempfile.mkdtemp(prefix="pipemap-transfer-"))
     try:
         staging = workdir / "map.gpkg"
-        postgis_to_gpkg(a, staging, progress=_Scaled(progress, 0.0, 0.5))
-        result = gpkg_to_postgis(staging, b, overwrite, _Scaled(progress, 0.5, 0.5))
+        postgis_to_gpkg(a, staging, progress=SubProgress(progress, 0.0, 0.5))
+        result = gpkg_to_postgis(staging, b, overwrite, SubProgress(progress, 0.5, 1.0))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     result.source = a.display()
