@@ -438,6 +438,29 @@ def write_lock(path: str | os.PathLike[str], timeout: float | None = None) -> It
 #: pages copied by one step of :func:`replace_map` when it reports progress (64 MB of 4 KB pages)
 BACKUP_STEP_PAGES = 16384
 
+@contextlib.contextmanager
+def copy_errors(map_path: str | os.PathLike[str], tmp: str | os.PathLike[str]) -> Iterator[None]:
+    """Around a write of the map through its copy ``tmp``: any failure removes the copy; a PipeMapError that
+    names the copy (the upgrade of the copy, say) names the map instead; GDAL's and the system's errors
+    become an OutputError naming the map (the system's reason alone: its text would name the hidden copy)."""
+    try:
+        yield
+    except PipeMapError as exc:
+        remove_quietly(Path(tmp))
+        if exc.params.get("path") == str(tmp):
+            exc.params["path"] = str(map_path)
+            exc.args = (exc.message,)
+        raise
+    except (RuntimeError, OSError) as exc:
+        remove_quietly(Path(tmp))
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OutputError("Could not write into the map {path}: {reason}; the map is unchanged.",
+                          code="import.write", path=str(map_path), reason=reason) from None
+    except BaseException:
+        remove_quietly(Path(tmp))
+        raise
+
+
 #: the connections holding :func:`write_lock`, by resolved map path
 _LOCKS: dict[str, sqlite3.Connection] = {}
 

@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, OutputError, PipeMapError
-from ..gdalutil import gdal_exceptions, remove_quietly, temp_path_beside
+from ..errors import InputError
+from ..gdalutil import gdal_exceptions, temp_path_beside
 from ..progress import Progress, check_cancel
 from .records import MapPoint, MapSegment, ModelImportResult
 
@@ -204,13 +204,13 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
                   defaults: dict[str, Any] | None) -> None:
     from osgeo import gdal
 
-    from ..mapfile import replace_map, upgrade_map
+    from ..mapfile import copy_errors, replace_map, upgrade_map
 
     stem = Path(source).stem or "import"
     extra = dict(defaults or {})
     tmp = temp_path_beside(map_path, ".gpkg")
-    try:
-        shutil.copy2(map_path, tmp)  # inside the try: a full disk fails here too, and the copy is removed
+    with copy_errors(map_path, tmp):
+        shutil.copy2(map_path, tmp)  # inside the block: a full disk fails here too, and the copy is removed
         before, after = upgrade_map(tmp)
         if before != after:
             result.notes.append(f"The map was upgraded from schema version {before} to {after}.")
@@ -267,18 +267,3 @@ def _write_locked(map_path: Path, source: str, points: Sequence[MapPoint], segme
         progress.report(0.95)
         # into the locked map through SQLite (see mapfile.replace_map)
         replace_map(tmp, map_path, lambda f: progress.report(0.95 + 0.05 * f))
-    except PipeMapError as exc:
-        remove_quietly(tmp)
-        if exc.params.get("path") == str(tmp):  # e.g. the upgrade of the copy: name the map, not the copy
-            exc.params["path"] = str(map_path)
-            exc.args = (exc.message,)
-        raise
-    except (RuntimeError, OSError) as exc:
-        remove_quietly(tmp)
-        # (an OSError's text names the hidden temporary copy: its reason alone, e.g. "File too large")
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise OutputError("Could not write into the map {path}: {reason}; the map is unchanged.",
-                          code="import.write", path=str(map_path), reason=reason) from None
-    except BaseException:
-        remove_quietly(tmp)
-        raise

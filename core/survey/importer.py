@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, OutputError, PipeMapError, SchemaError
-from ..gdalutil import gdal_exceptions, remove_quietly, spatial_reference, temp_path_beside
+from ..errors import InputError, OutputError, SchemaError
+from ..gdalutil import gdal_exceptions, spatial_reference, temp_path_beside
 from ..progress import NullProgress, Progress, check_cancel
 from . import values as V  # noqa: N812
 from .profiles import REQUIRED_POINT, REQUIRED_SEGMENT, ImportProfile, load_profile, map_columns
@@ -790,12 +790,12 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
            progress: Progress) -> None:
     from osgeo import gdal, ogr
 
-    from ..mapfile import replace_map, upgrade_map
+    from ..mapfile import copy_errors, replace_map, upgrade_map
 
     tmp = temp_path_beside(map_path, ".gpkg")
     now = _now()
-    try:
-        shutil.copy2(map_path, tmp)  # inside the try: a full disk fails here too
+    with copy_errors(map_path, tmp):  # (the copy is removed, errors name the map)
+        shutil.copy2(map_path, tmp)  # inside the block: a full disk fails here too
         before, after = upgrade_map(tmp)  # an older map is upgraded in the same all-or-nothing write
         if before != after:
             result.notes.append(f"The map was upgraded from schema version {before} to {after}.")
@@ -884,19 +884,6 @@ def _write(map_path: Path, points: list[PointRec], segments: list[SegmentRec], r
         progress.report(0.97)
         # into the locked map through SQLite (see mapfile.replace_map)
         replace_map(tmp, map_path, lambda f: progress.report(0.97 + 0.03 * f))
-    except PipeMapError as exc:
-        remove_quietly(tmp)
-        if exc.params.get("path") == str(tmp):  # e.g. the upgrade of the copy: name the map, not the copy
-            exc.params["path"] = str(map_path)
-            exc.args = (exc.message,)
-        raise
-    except (RuntimeError, OSError) as exc:
-        remove_quietly(tmp)
-        raise OutputError("Could not write into the map {path}: {reason}; the map is unchanged.",
-                          code="import.write", path=str(map_path), reason=str(exc)) from None
-    except BaseException:
-        remove_quietly(tmp)
-        raise
 
 
 def _delete_existing(layer: Any, key: str, ids: list[str]) -> int:
