@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -372,19 +373,54 @@ def clean_stale_parts(target: str | os.PathLike[str]) -> list[Path]:
     """
     p = Path(target)
     pattern = re.compile(rf"^\.{re.escape(p.stem)}\.[A-Za-z0-9_]{{8}}\.part\.gpkg(-journal|-wal|-shm)?$")
-    removed = []
-    now = time.time()
+    return remove_stale(p.parent, [(pattern, False)])
+
+
+def _newest_change(path: Path, limit: int = 10000) -> float:
+    """The latest modification time of ``path`` and (a folder) of anything under it; symbolic links are not
+    followed. A live writer keeps writing some file in its folder, so this stays young while it runs."""
+    newest = path.lstat().st_mtime
+    if not stat.S_ISDIR(path.lstat().st_mode):
+        return newest
+    seen = 0
+    for root, dirs, files in os.walk(path, followlinks=False):
+        for name in dirs + files:
+            seen += 1
+            if seen > limit:  # (a huge folder: what was seen decides)
+                return newest
+            with contextlib.suppress(OSError):
+                newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
+    return newest
+
+
+def remove_stale(folder: Path, patterns: list[tuple[re.Pattern[str], bool]]) -> list[Path]:
+    """Remove what a killed writer left in ``folder``: entries whose name matches one of ``patterns``
+    (``(pattern, is a folder)``: a folder only if it is a real folder, a file only if it is a regular file),
+    never a symbolic link, and only when nothing in them changed for :data:`STALE_PART_S`.
+
+    :returns: what was removed.
+    """
+    removed: list[Path] = []
     try:
-        entries = list(p.parent.iterdir())
+        entries = list(folder.iterdir())
     except OSError:
         return removed
+    now = time.time()
     for entry in entries:
-        if not pattern.match(entry.name):
+        kind = next((is_dir for pat, is_dir in patterns if pat.match(entry.name)), None)
+        if kind is None:
             continue
         with contextlib.suppress(OSError):
-            if now - entry.lstat().st_mtime > STALE_PART_S and not entry.is_symlink():
+            mode = entry.lstat().st_mode
+            if stat.S_ISLNK(mode) or stat.S_ISDIR(mode) != kind or (not kind and not stat.S_ISREG(mode)):
+                continue
+            if now - _newest_change(entry) <= STALE_PART_S:
+                continue
+            if kind:
+                shutil.rmtree(entry)
+            else:
                 entry.unlink()
-                removed.append(entry)
+            removed.append(entry)
     return removed
 
 

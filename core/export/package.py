@@ -21,7 +21,6 @@ import re
 import shutil
 import stat
 import tempfile
-import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -83,58 +82,17 @@ def _stale_patterns(out: Path) -> list[tuple[re.Pattern[str], bool]]:
     return pats
 
 
-def _newest_change(path: Path, limit: int = 10000) -> float:
-    """The latest modification time of ``path`` and (a folder) of anything under it; symbolic links are not
-    followed. A live export keeps writing some file in its folder, so this stays young while it runs."""
-    newest = path.lstat().st_mtime
-    if not stat.S_ISDIR(path.lstat().st_mode):
-        return newest
-    seen = 0
-    for root, dirs, files in os.walk(path, followlinks=False):
-        for name in dirs + files:
-            seen += 1
-            if seen > limit:  # (a huge folder: what was seen decides)
-                return newest
-            with contextlib.suppress(OSError):
-                newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
-    return newest
-
-
 def clean_stale_parts(output: str | os.PathLike[str]) -> list[Path]:
     """Remove the temporaries that an export of ``output`` killed mid-write left beside it, once nothing in
-    them has changed for :data:`~pipemap.core.mapfile.STALE_PART_S`.
-
-    Only names of exactly the form an export of this output uses are touched, never a symbolic link, and
-    folders only when they are real folders (their content is removed without following links).
+    them has changed for :data:`~pipemap.core.mapfile.STALE_PART_S` (see
+    :func:`~pipemap.core.mapfile.remove_stale`: exact names only, never a symbolic link).
 
     :returns: what was removed.
     """
-    from ..mapfile import STALE_PART_S
+    from ..mapfile import remove_stale
 
     out = Path(output).absolute()
-    removed: list[Path] = []
-    try:
-        entries = list(out.parent.iterdir())
-    except OSError:
-        return removed
-    pats = _stale_patterns(out)
-    now = time.time()
-    for entry in entries:
-        kind = next((is_dir for pat, is_dir in pats if pat.match(entry.name)), None)
-        if kind is None:
-            continue
-        with contextlib.suppress(OSError):
-            mode = entry.lstat().st_mode
-            if stat.S_ISLNK(mode) or stat.S_ISDIR(mode) != kind or (not kind and not stat.S_ISREG(mode)):
-                continue
-            if now - _newest_change(entry) <= STALE_PART_S:
-                continue
-            if kind:
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-            removed.append(entry)
-    return removed
+    return remove_stale(out.parent, _stale_patterns(out))
 
 
 def _name_output(exc: PipeMapError, tmp: Path, out: Path) -> PipeMapError:
